@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import path
+
+from assetmap import views
+
+admin.site.site_header = "Assetmap administration"
+admin.site.site_title = "Assetmap"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,83 @@
+"""Personas and shared fixtures.
+
+Alice is a link worker, Fran a facilitator, Cora a volunteer coordinator, Lee a
+network lead (staff); Ollie is signed in but has no role and must never see
+anything a resident cannot.
+"""
+
+import time
+import uuid
+
+import pytest
+from django.contrib.auth.models import Group
+
+from assetmap.roles import Role
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_quiet(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SECURE_SSL_REDIRECT = False
+
+
+def _user_with_role(username: str, role: Role | None, **extra):
+    user = UserFactory(username=username, **extra)
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role.value))
+    return user
+
+
+@pytest.fixture
+def link_worker(db):
+    return _user_with_role("alice", Role.LINK_WORKER)
+
+
+@pytest.fixture
+def facilitator(db):
+    return _user_with_role("fran", Role.FACILITATOR, is_staff=True)
+
+
+@pytest.fixture
+def coordinator(db):
+    return _user_with_role("cora", Role.COORDINATOR)
+
+
+@pytest.fixture
+def network_lead(db):
+    return _user_with_role("lee", Role.NETWORK_LEAD, is_staff=True)
+
+
+@pytest.fixture
+def outsider(db):
+    return _user_with_role("ollie", None)
+
+
+def wait_for(condition, timeout: float = 15.0, interval: float = 0.1) -> bool:
+    """Poll `condition` until it is true or `timeout` seconds pass; return the last answer."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return bool(condition())
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker, in a thread of this process, reading tasks from the real
+    Redis broker. It listens on a queue of its own, so a `make run` worker sharing the
+    same Redis never takes the tests' tasks (and the tests never take its)."""
+    from celery.contrib.testing.worker import start_worker
+
+    from assetmap.celery import app
+
+    queue = f"test-{uuid.uuid4().hex}"
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    try:
+        with start_worker(app, pool="solo", queues=[queue], perform_ping_check=False) as worker:
+            yield worker
+    finally:
+        app.conf.task_default_queue = previous_queue
