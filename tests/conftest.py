@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 
 from assetmap.roles import Role
 from tests.factories import UserFactory
@@ -81,3 +82,10 @@ def celery_worker(transactional_db):
             yield worker
     finally:
         app.conf.task_default_queue = previous_queue
+        # The worker thread's database connection outlives it; close it so the test
+        # database can be flushed and, at the end, dropped.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
