@@ -40,6 +40,11 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "assetmap.view_recurringsession",
         "networks.view_network",
         "networks.view_practice",
+        "networks.view_listeningevent",
+        "networks.view_story",
+        "networks.view_connection",
+        "networks.view_wishlistitem",
+        "networks.view_theme",
     ],
     Role.COORDINATOR: [
         "assetmap.view_asset",
@@ -55,6 +60,12 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
             ("assetmap", "recurringsession"),
             ("networks", "network"),
             ("networks", "practice"),
+            ("networks", "theme"),
+            ("networks", "listeningevent"),
+            ("networks", "discovery"),
+            ("networks", "story"),
+            ("networks", "connection"),
+            ("networks", "wishlistitem"),
         ]
         for action in ("add", "change", "delete", "view")
     ]

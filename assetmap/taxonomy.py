@@ -47,3 +47,20 @@ TAXONOMY: dict[str, list[str]] = {
     "Volunteering": ["Volunteering opportunities", "Time credits"],
     "Legal and rights": ["Immigration advice", "Legal advice"],
 }
+
+
+def taxonomy_seed(category_model) -> None:
+    """Create the starting taxonomy's categories that are missing (by slug).
+
+    Takes the model as an argument so the data migration can pass its historical model.
+    """
+    from django.utils.text import slugify
+
+    for top_position, (top_name, children) in enumerate(TAXONOMY.items()):
+        top, _ = category_model.objects.get_or_create(
+            slug=slugify(top_name), defaults={"name": top_name, "position": top_position}
+        )
+        for position, name in enumerate(children):
+            category_model.objects.get_or_create(
+                slug=slugify(name), defaults={"name": name, "parent": top, "position": position}
+            )

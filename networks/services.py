@@ -1,9 +1,36 @@
-"""Writes to GP networks and the work that must follow them."""
+"""Writes to GP networks and the programme's work in them.
 
+Every write here checks the network policy first (`Network.can_edit_programme`):
+staff anywhere, facilitators only in the networks they are assigned to.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from networks.models import Network
+from assetmap.models import Asset, Provenance, Status
+from assetmap.services import asset_save
+from networks.models import (
+    Connection,
+    Discovery,
+    ListeningEvent,
+    Network,
+    Story,
+    Theme,
+    WishlistItem,
+)
 from networks.tasks import recompute_asset_networks
+
+NOT_YOUR_NETWORK = "You can only record work in the networks you are assigned to."
+
+
+def _require_programme_editor(network: Network, user) -> None:
+    if not network.can_edit_programme(user):
+        raise PermissionDenied(NOT_YOUR_NETWORK)
 
 
 @transaction.atomic
@@ -14,3 +41,121 @@ def network_save(*, network: Network) -> Network:
     network.save()
     recompute_asset_networks.delay_on_commit()
     return network
+
+
+def themes_from_names(names: Iterable[str]) -> list[Theme]:
+    """The themes with these names, created where new; "Isolation" and "isolation" are one."""
+    themes = []
+    for raw in names:
+        name = " ".join(raw.split())
+        if not name:
+            continue
+        theme = Theme.objects.filter(name__iexact=name).first()
+        if theme is None:
+            theme = Theme.objects.create(name=name[:80], slug=_unique_theme_slug(name))
+        if theme not in themes:
+            themes.append(theme)
+    return themes
+
+
+def _unique_theme_slug(name: str) -> str:
+    base = slugify(name)[:70] or "theme"
+    slug, number = base, 2
+    while Theme.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+@dataclass
+class NewGroup:
+    """A group heard about at an event that the map does not have yet."""
+
+    name: str
+    description: str = ""
+    kind: str = "association"
+    note: str = ""
+
+
+@transaction.atomic
+def event_save(
+    *,
+    event: ListeningEvent,
+    user,
+    theme_names: Iterable[str] = (),
+    facilitators: Iterable | None = None,
+    existing_assets: Iterable[Asset] = (),
+    new_groups: Iterable[NewGroup] = (),
+) -> ListeningEvent:
+    """Record (or update) a listening event with its themes and the groups discovered
+    there: existing assets are linked, new groups become draft assets found at this
+    event. Any invalid part refuses the whole event; nothing is half-saved."""
+    _require_programme_editor(event.network, user)
+    if event.pk is None:
+        event.created_by = user
+    event.full_clean()
+    event.save()
+    event.themes.set(themes_from_names(theme_names))
+    event.facilitators.set(facilitators if facilitators is not None else [user])
+    for asset in existing_assets:
+        Discovery.objects.get_or_create(event=event, asset=asset)
+    for group in new_groups:
+        asset = Asset(
+            name=group.name,
+            description=group.description,
+            kind=group.kind,
+            status=Status.DRAFT,
+            provenance=Provenance.LISTENING_EVENT,
+            location=event.place,
+            internal_notes=_("Found at the listening event “%(event)s”.") % {"event": event.title},
+        )
+        try:
+            asset_save(asset=asset, user=user)
+        except ValidationError as error:
+            raise ValidationError(
+                _("The new group “%(name)s” could not be saved: %(errors)s")
+                % {"name": group.name, "errors": "; ".join(error.messages)}
+            ) from error
+        Discovery.objects.create(event=event, asset=asset, note=group.note)
+    return event
+
+
+@transaction.atomic
+def story_save(*, story: Story, user) -> Story:
+    """Save a story; it is published only with consent (the model refuses otherwise)."""
+    _require_programme_editor(story.network, user)
+    if story.pk is None:
+        story.created_by = user
+    story.full_clean()
+    story.save()
+    return story
+
+
+@transaction.atomic
+def connection_save(*, connection: Connection, user) -> Connection:
+    _require_programme_editor(connection.network, user)
+    if connection.pk is None:
+        connection.created_by = user
+    connection.full_clean()
+    connection.save()
+    return connection
+
+
+@transaction.atomic
+def wishlist_item_save(
+    *, item: WishlistItem, user, assets: Iterable[Asset] | None = None
+) -> WishlistItem:
+    _require_programme_editor(item.network, user)
+    if item.pk is None:
+        item.created_by = user
+    item.full_clean()
+    item.save()
+    if assets is not None:
+        item.assets.set(assets)
+    return item
+
+
+@transaction.atomic
+def programme_delete(*, obj: ListeningEvent | Story | Connection | WishlistItem, user) -> None:
+    """Delete an event, story, connection or wish, under the same policy as editing."""
+    _require_programme_editor(obj.network, user)
+    obj.delete()

@@ -66,7 +66,18 @@ def wait_for(condition, timeout: float = 15.0, interval: float = 0.1) -> bool:
 
 
 @pytest.fixture
-def celery_worker(transactional_db):
+def committed_db(transactional_db):
+    """A database whose writes are committed, so other threads and processes (a
+    Celery worker, a live server) see them. Flushing between such tests empties every
+    table, so the taxonomy the migration seeded is put back."""
+    from assetmap.models import Category
+    from assetmap.taxonomy import taxonomy_seed
+
+    taxonomy_seed(Category)
+
+
+@pytest.fixture
+def celery_worker(committed_db):
     """A real Celery worker, in a thread of this process, reading tasks from the real
     Redis broker. It listens on a queue of its own, so a `make run` worker sharing the
     same Redis never takes the tests' tasks (and the tests never take its)."""
