@@ -29,7 +29,16 @@ from assetmap.models import (
     WeekOfMonth,
 )
 from assetmap.services import asset_save
-from networks.models import Network, Practice
+from networks.models import (
+    Connection,
+    Discovery,
+    ListeningEvent,
+    Network,
+    Practice,
+    Story,
+    Theme,
+    WishlistItem,
+)
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -41,6 +50,9 @@ def _load(**options) -> str:
 
 
 def _delete_everything() -> None:
+    # The programme's work first: it refers to networks and assets.
+    for model in (Discovery, Story, ListeningEvent, Connection, WishlistItem, Theme):
+        model.objects.all().delete()
     # Quickly: Asset.objects.all().delete() would write a history row per asset.
     Asset.categories.through.objects.all().delete()
     RecurringSession.objects.all().delete()
@@ -302,3 +314,18 @@ def test_every_demo_listing_starts_with_a_created_history_entry(demo):
     newest, created = asset.history.order_by("-history_date")[:2]
     changes = newest.diff_against(created).changed_fields
     assert changes == ["name"]
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_the_programme_at_work_in_every_network(demo):
+    for network in Network.objects.all():
+        assert network.events.filter(is_published=True).exists()
+        assert network.wishlist.exists()
+    assert Story.objects.published().exists()
+    assert Story.objects.exclude(consent="named").filter(is_published=True).exists()
+    assert Connection.objects.exists()
+    found = Asset.objects.filter(provenance="listening_event")
+    assert found.exists()
+    assert not found.filter(found_at_events=None).exists()
+    facilitator = get_user_model().objects.get(username="demo-facilitator")
+    assert facilitator.facilitated_networks.count() == 2

@@ -13,6 +13,7 @@ from assetmap.demo import geography
 from assetmap.demo.accounts import demo_accounts_create
 from assetmap.demo.builder import DemoBuilder
 from assetmap.demo.organisations import ORGANISATIONS
+from assetmap.demo.programme import programme_load
 from assetmap.models import Asset, Category, Organisation, RecurringSession
 from networks.models import Network, Practice
 
@@ -26,6 +27,7 @@ class DemoSummary:
     organisations: int
     assets_by_status: dict[str, int]
     sessions: int
+    programme: dict[str, int]
 
     @property
     def assets(self) -> int:
@@ -121,12 +123,15 @@ def demo_load(*, today: dt.date | None = None) -> DemoSummary:
         batch_size=BATCH,
     )
 
+    programme = programme_load(users=users, today=today)
+
     return DemoSummary(
         networks=len(networks),
         practices=len(practices),
         organisations=len(organisations),
         assets_by_status=dict(Counter(asset.status for asset in assets)),
         sessions=len(sessions),
+        programme=programme,
     )
 
 

@@ -60,4 +60,8 @@ class Command(BaseCommand):
         )
         out(f"  {summary.assets} assets ({by_status})")
         out(f"  {summary.sessions} recurring sessions")
+        out(
+            "  {events} listening events, {stories} stories, {connections} connections, "
+            "{wishes} wishlist items".format(**summary.programme)
+        )
         out(f"  {len(existing_demo_accounts())} demo accounts (manage.py demo_accounts lists them)")
