@@ -9,6 +9,7 @@ Production sets DEBUG off and SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -192,6 +194,38 @@ TILES_ATTRIBUTION = env.str(
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
     ),
 )
+
+
+def _origin(url: str) -> str:
+    """The origin of a tile URL template, for the CSP: {s} subdomains become *."""
+    parts = urlsplit(url.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme else "'self'"
+
+
+TILES_ORIGIN = _origin(TILES_URL)
+
+# Content-Security-Policy (django-csp 4): every script and style is a static file.
+# The admin, and django-leaflet's widget in it, use inline scripts and styles, so
+# /admin/ is left out of the policy (it is staff-only, behind the login).
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", TILES_ORIGIN],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+
 LEAFLET_CONFIG = {
     # Bromley-by-Bow, in the middle of the borough the demo data covers.
     "DEFAULT_CENTER": (51.515, -0.035),

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from assetmap import views
 
@@ -9,4 +9,6 @@ admin.site.site_title = "Assetmap"
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("networks/", include("networks.urls")),
 ]
