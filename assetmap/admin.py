@@ -30,7 +30,14 @@ class AssetAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["organisation"]
     filter_horizontal = ["categories"]
     list_select_related = ["network"]
-    readonly_fields = ["network", "created_by", "updated_by", "created_at", "updated_at"]
+    readonly_fields = [
+        "network",
+        "found_at",
+        "created_by",
+        "updated_by",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [RecurringSessionInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "description", "kind", "categories", "focus"]}),
@@ -51,11 +58,25 @@ class AssetAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
         ),
         (
             "Status and checks",
-            {"fields": ["status", "provenance", "assured_date", "assured_by", "internal_notes"]},
+            {
+                "fields": [
+                    "status",
+                    "provenance",
+                    "found_at",
+                    "assured_date",
+                    "assured_by",
+                    "internal_notes",
+                ]
+            },
         ),
         ("Record", {"fields": ["created_by", "updated_by", "created_at", "updated_at"]}),
     ]
     history_list_display = ["status"]
+
+    @admin.display(description="Found at")
+    def found_at(self, asset):
+        events = asset.found_at_events.select_related("network")
+        return ", ".join(str(event) for event in events) or "—"
 
     def save_model(self, request, obj, form, change):
         # Categories are saved by the form after this; asset_save keeps the network right.

@@ -1,11 +1,13 @@
 """Staff manage everything in the admin, with a map to place points and the history."""
 
+import datetime as dt
 import json
 
 import pytest
 from django.urls import reverse
 
 from assetmap.models import Asset, Category, Status
+from networks.models import Discovery, ListeningEvent
 from tests.factories import AssetFactory, NetworkFactory, PracticeFactory
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +153,20 @@ def test_people_without_staff_access_are_sent_to_the_login_page(client, request,
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_an_asset_found_at_a_listening_event_says_so_in_the_admin(client, network_lead):
+    asset = AssetFactory()
+    event = ListeningEvent.objects.create(
+        title="Roman Road market day",
+        date=dt.date(2026, 10, 3),
+        network=NetworkFactory(),
+        place_name="Roman Road",
+        people_count=40,
+    )
+    Discovery.objects.create(event=event, asset=asset)
+    client.force_login(network_lead)
+
+    page = client.get(reverse("admin:assetmap_asset_change", args=[asset.pk])).content.decode()
+
+    assert "Roman Road market day (3 Oct 2026)" in page
