@@ -33,6 +33,16 @@ def _require_programme_editor(network: Network, user) -> None:
         raise PermissionDenied(NOT_YOUR_NETWORK)
 
 
+def _save_in_network(obj, user):
+    """The shared path of every programme write: policy, author, validation, save."""
+    _require_programme_editor(obj.network, user)
+    if obj.pk is None:
+        obj.created_by = user
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
 @transaction.atomic
 def network_save(*, network: Network) -> Network:
     """Validate and save a network; once committed, recompute every asset's network in
@@ -89,11 +99,7 @@ def event_save(
     """Record (or update) a listening event with its themes and the groups discovered
     there: existing assets are linked, new groups become draft assets found at this
     event. Any invalid part refuses the whole event; nothing is half-saved."""
-    _require_programme_editor(event.network, user)
-    if event.pk is None:
-        event.created_by = user
-    event.full_clean()
-    event.save()
+    _save_in_network(event, user)
     event.themes.set(themes_from_names(theme_names))
     event.facilitators.set(facilitators if facilitators is not None else [user])
     for asset in existing_assets:
@@ -122,33 +128,19 @@ def event_save(
 @transaction.atomic
 def story_save(*, story: Story, user) -> Story:
     """Save a story; it is published only with consent (the model refuses otherwise)."""
-    _require_programme_editor(story.network, user)
-    if story.pk is None:
-        story.created_by = user
-    story.full_clean()
-    story.save()
-    return story
+    return _save_in_network(story, user)
 
 
 @transaction.atomic
 def connection_save(*, connection: Connection, user) -> Connection:
-    _require_programme_editor(connection.network, user)
-    if connection.pk is None:
-        connection.created_by = user
-    connection.full_clean()
-    connection.save()
-    return connection
+    return _save_in_network(connection, user)
 
 
 @transaction.atomic
 def wishlist_item_save(
     *, item: WishlistItem, user, assets: Iterable[Asset] | None = None
 ) -> WishlistItem:
-    _require_programme_editor(item.network, user)
-    if item.pk is None:
-        item.created_by = user
-    item.full_clean()
-    item.save()
+    _save_in_network(item, user)
     if assets is not None:
         item.assets.set(assets)
     return item
