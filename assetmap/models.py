@@ -451,8 +451,8 @@ class Asset(models.Model):
         return min(upcoming, key=lambda o: o.start, default=None)
 
     def can_edit(self, user) -> bool:
-        """Staff and facilitators edit assets; the networks issue narrows facilitators
-        to their own networks."""
+        """Staff and facilitators edit assets (in any network: only the programme's
+        events, stories, connections and wishes are limited to a facilitator's networks)."""
         return roles.is_staff_member(user) or roles.has_role(user, roles.Role.FACILITATOR)
 
 

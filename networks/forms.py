@@ -59,6 +59,9 @@ class AssetCheckboxes(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.get_status_display().lower()})"
 
 
+NEAR_NETWORK_DEGREES = 0.005
+
+
 class EventForm(NoColonMixin, forms.ModelForm):
     latitude = forms.FloatField(
         label=_("Latitude"),
@@ -151,8 +154,20 @@ class EventForm(NoColonMixin, forms.ModelForm):
             except ValidationError as error:
                 self.add_error("latitude", error)
             else:
+                self._check_near_network(point)
                 self.instance.place = point
         return cleaned
+
+    def _check_near_network(self, point: Point) -> None:
+        # An event is held in or just beside its network (NEAR_NETWORK_DEGREES is about
+        # 500 m): a point placed elsewhere would file its new groups in another network.
+        network = self.instance.network
+        if not network.boundary.buffer(NEAR_NETWORK_DEGREES).covers(point):
+            self.add_error(
+                "latitude",
+                _("This point is outside %(network)s. Place the event where it was held.")
+                % {"network": network.name},
+            )
 
     def add_error(self, field, error):
         # The model reports a bad point on `place`; the form shows it on the latitude.

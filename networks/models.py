@@ -20,17 +20,6 @@ ODS_CODE_VALIDATOR = RegexValidator(
 )
 
 
-class NetworkQuerySet(models.QuerySet):
-    def editable_by(self, user):
-        """Networks whose programme work (events, stories, connections, wishlist) `user`
-        may edit: every network for staff, their assigned networks for facilitators."""
-        if roles.is_staff_member(user):
-            return self.all()
-        if roles.has_role(user, roles.Role.FACILITATOR):
-            return self.filter(facilitators=user)
-        return self.none()
-
-
 class Network(models.Model):
     """A GP network (primary care network): the neighbourhood the programme works in."""
 
@@ -47,8 +36,6 @@ class Network(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = NetworkQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -314,16 +301,24 @@ class Story(models.Model):
 
     def public_text(self) -> str:
         """The text as residents read it: without consent to be named, every mention
-        of the storyteller's names (each part of three letters or more) is withheld."""
-        if self.consent == Consent.NAMED or not self.storyteller_name.strip():
-            return self.text
-        parts = sorted(
-            {self.storyteller_name.strip(), *self.storyteller_name.split()}, key=len, reverse=True
-        )
-        names = [re.escape(part) for part in parts if len(part) >= 3]
+        of the storyteller's names is withheld."""
+        return self._withhold_names(self.text)
+
+    @property
+    def public_title(self) -> str:
+        return self._withhold_names(self.title)
+
+    def _withhold_names(self, value: str) -> str:
+        # The full name and each part of it ("Anne-Marie O'Neil" gives Anne-Marie,
+        # Anne, Marie, O'Neil, Neil...), longest first; single letters are left alone.
+        name = self.storyteller_name.strip()
+        if self.consent == Consent.NAMED or not name:
+            return value
+        parts = {name, *name.split(), *re.split(r"[\s\-'’]+", name)}
+        names = [re.escape(part) for part in sorted(parts, key=len, reverse=True) if len(part) > 1]
         if not names:
-            return self.text
-        return re.sub(rf"\b(?:{'|'.join(names)})\b", WITHHELD, self.text, flags=re.IGNORECASE)
+            return value
+        return re.sub(rf"\b(?:{'|'.join(names)})\b", WITHHELD, value, flags=re.IGNORECASE)
 
 
 class ConnectionKind(models.TextChoices):

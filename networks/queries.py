@@ -21,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from assetmap.models import Asset, AssetKind, Category, Organisation
+from assetmap.models import Asset, AssetKind, Category, Organisation, Status
 from networks.models import Connection, ListeningEvent, Network
 
 # Categories are coloured by their top-level category's position, modulo the palette
@@ -56,13 +56,18 @@ def with_first_category(assets):
 
 
 def network_assets(network: Network, user):
-    """The assets on the network's map and list: those `user` may see, with a point."""
-    return Asset.objects.visible_to(user).in_network(network).filter(location__isnull=False)
+    """The assets on the network's map and list: those `user` may see, with a point,
+    not archived (an archived listing is history, not a place on the map)."""
+    return on_the_map(Asset.objects.visible_to(user).in_network(network))
 
 
 def outside_assets(user):
     """Assets with a point outside every mapped network."""
-    return Asset.objects.visible_to(user).filter(network=None, location__isnull=False)
+    return on_the_map(Asset.objects.visible_to(user).filter(network=None))
+
+
+def on_the_map(assets):
+    return assets.filter(location__isnull=False).exclude(status=Status.ARCHIVED)
 
 
 def asset_list(assets, user) -> list[Asset]:

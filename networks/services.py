@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from networks.models import (
 )
 from networks.tasks import recompute_asset_networks
 
+NEW_GROUPS_NEED_A_PLACE = "Place the event on the map, so the new groups found there are too."
 NOT_YOUR_NETWORK = "You can only record work in the networks you are assigned to."
 
 
@@ -57,12 +58,17 @@ def themes_from_names(names: Iterable[str]) -> list[Theme]:
     """The themes with these names, created where new; "Isolation" and "isolation" are one."""
     themes = []
     for raw in names:
-        name = " ".join(raw.split())
+        name = " ".join(raw.split())[:80]
         if not name:
             continue
         theme = Theme.objects.filter(name__iexact=name).first()
         if theme is None:
-            theme = Theme.objects.create(name=name[:80], slug=_unique_theme_slug(name))
+            try:
+                # A savepoint: someone else may create the same theme at the same moment.
+                with transaction.atomic():
+                    theme = Theme.objects.create(name=name, slug=_unique_theme_slug(name))
+            except IntegrityError:
+                theme = Theme.objects.get(name__iexact=name)
         if theme not in themes:
             themes.append(theme)
     return themes
@@ -99,6 +105,11 @@ def event_save(
     """Record (or update) a listening event with its themes and the groups discovered
     there: existing assets are linked, new groups become draft assets found at this
     event. Any invalid part refuses the whole event; nothing is half-saved."""
+    _require_programme_editor(event.network, user)
+    new_groups = list(new_groups)
+    if new_groups and event.place is None:
+        # A new group takes the event's point: without one it would be on no map.
+        raise ValidationError({"place": NEW_GROUPS_NEED_A_PLACE})
     _save_in_network(event, user)
     event.themes.set(themes_from_names(theme_names))
     event.facilitators.set(facilitators if facilitators is not None else [user])

@@ -18,7 +18,7 @@ from networks.models import ListeningEvent, Network, Story
 def network_list(request):
     visible = Asset.objects.visible_to(request.user)
     networks = Network.objects.annotate(
-        asset_count=Count("assets", filter=Q(assets__in=visible.filter(location__isnull=False)))
+        asset_count=Count("assets", filter=Q(assets__in=queries.on_the_map(visible)))
     ).order_by("name")
     outside = queries.asset_list(queries.outside_assets(request.user), request.user)
     context = {"networks": networks, "outside": outside}

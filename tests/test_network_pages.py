@@ -379,3 +379,35 @@ def test_a_signed_in_resident_sees_no_drafts_on_the_map(client, bow, outsider):
     data = client.get("/networks/bow/map.geojson").json()
 
     assert "Draft Group" not in {f["properties"]["name"] for f in data["features"]}
+
+
+def test_archived_listings_are_not_places_on_the_map_even_for_professionals(
+    client, bow, link_worker
+):
+    AssetFactory(name="Closed Knitting Circle", network=bow, status=Status.ARCHIVED)
+    client.force_login(link_worker)
+
+    page = client.get(bow.get_absolute_url()).content.decode()
+    data = client.get(f"/networks/{bow.slug}/map.geojson").json()
+
+    assert "Draft Group" in page
+    assert "Closed Knitting Circle" not in page
+    assert "Closed Knitting Circle" not in json.dumps(data)
+
+
+def test_an_assigned_facilitator_can_reach_wish_edits_and_connection_removal(
+    client, bow, assigned_facilitator, outsider
+):
+    wish = WishlistItem.objects.create(
+        network=bow, kind=WishKind.CAPACITY, title="More walk leaders"
+    )
+    edit = f"/networks/{bow.slug}/wishlist/{wish.pk}/edit/"
+    remove = f"/networks/{bow.slug}/connections/{Connection.objects.first().pk}/delete/"
+
+    client.force_login(assigned_facilitator)
+    page = client.get(bow.get_absolute_url()).content.decode()
+    assert edit in page and remove in page
+
+    client.force_login(outsider)
+    page = client.get(bow.get_absolute_url()).content.decode()
+    assert edit not in page and remove not in page

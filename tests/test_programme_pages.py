@@ -302,6 +302,19 @@ def test_a_point_outside_the_uk_is_shown_on_the_latitude(client, network, facili
     assert not ListeningEvent.objects.exists()
 
 
+def test_an_event_placed_in_another_network_is_refused(client, network, facilitator):
+    client.force_login(facilitator)
+
+    # Watney Market: in the UK, far from this network's boundary.
+    response = client.post(
+        url("event_add", network), event_post(facilitator, latitude="51.513", longitude="-0.056")
+    )
+
+    assert response.status_code == 200
+    assert "outside" in response.content.decode()
+    assert not ListeningEvent.objects.exists()
+
+
 # Reading events and stories -------------------------------------------------------
 
 

@@ -240,3 +240,40 @@ def test_facilitator_of_another_network_cannot_delete_its_work(other_network, fa
         services.programme_delete(obj=item, user=facilitator)
 
     assert WishlistItem.objects.filter(pk=item.pk).exists()
+
+
+def test_a_storyteller_without_consent_to_be_named_is_withheld_from_title_and_text_too():
+    story = Story(
+        storyteller_name="Anne-Marie Li",
+        consent=Consent.ANONYMOUS,
+        title="Anne's allotment",
+        text="Li said Marie grows chillies.",
+    )
+
+    assert story.public_title == f"{WITHHELD}'s allotment"
+    assert story.public_text() == f"{WITHHELD} said {WITHHELD} grows chillies."
+    story.consent = Consent.NAMED
+    assert story.public_title == "Anne's allotment"
+
+
+def test_a_long_theme_recorded_twice_is_one_theme(network, facilitator):
+    long_theme = "Nowhere warm to sit in the afternoons " * 4
+
+    for _ in range(2):
+        services.event_save(event=an_event(network), user=facilitator, theme_names=[long_theme])
+
+    assert Theme.objects.count() == 1
+    assert len(Theme.objects.get().name) == 80
+
+
+def test_new_groups_need_the_event_on_the_map_and_nothing_is_saved_without(network, facilitator):
+    with pytest.raises(ValidationError) as refused:
+        services.event_save(
+            event=an_event(network),
+            user=facilitator,
+            new_groups=[services.NewGroup(name="Knit and natter")],
+        )
+
+    assert services.NEW_GROUPS_NEED_A_PLACE in str(refused.value)
+    assert not ListeningEvent.objects.exists()
+    assert not Asset.objects.exists()
