@@ -50,6 +50,22 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "assetmap.view_asset",
         "assetmap.view_organisation",
         "networks.view_network",
+        *[
+            f"volunteers.view_{model}"
+            for model in (
+                "volunteer",
+                "opportunity",
+                "safeguardingcheck",
+                "hoursentry",
+                "creditentry",
+                "surveyresponse",
+            )
+        ],
+        *[
+            f"volunteers.{action}_{model}"
+            for model in ("volunteer", "opportunity", "safeguardingcheck")
+            for action in ("add", "change")
+        ],
     ],
     Role.NETWORK_LEAD: [
         f"{app}.{action}_{model}"
@@ -69,7 +85,25 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         ]
         for action in ("add", "change", "delete", "view")
     ]
-    + ["assetmap.view_historicalasset"],
+    + ["assetmap.view_historicalasset"]
+    + [
+        f"volunteers.view_{model}"
+        for model in (
+            "volunteer",
+            "opportunity",
+            "safeguardingcheck",
+            "hoursentry",
+            "creditentry",
+            "surveyresponse",
+            "coordinatorassignment",
+            "spendpartner",
+        )
+    ]
+    + [
+        f"volunteers.{action}_{model}"
+        for model in ("coordinatorassignment", "spendpartner")
+        for action in ("add", "change", "delete")
+    ],
 }
 
 

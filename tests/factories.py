@@ -90,3 +90,74 @@ class RecurringSessionFactory(factory.django.DjangoModelFactory):
     weekday = am.Weekday.TUESDAY
     opens_at = dt.time(10, 0)
     closes_at = dt.time(12, 0)
+
+
+# --- Volunteers ------------------------------------------------------------------------
+
+from volunteers import models as vm  # noqa: E402
+
+
+class VolunteerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = vm.Volunteer
+        skip_postgeneration_save = True
+
+    display_name = factory.Sequence(lambda n: f"Volunteer {n}")
+    email = factory.Sequence(lambda n: f"volunteer{n}@example.org")
+    phone = "020 7946 0000"
+    skills = "Cooking, first aid"
+    consent_text = "I agree to Assetmap keeping my contact details and hours."
+    consent_given_at = factory.LazyFunction(lambda: dt.datetime(2026, 1, 5, 10, 0, tzinfo=dt.UTC))
+
+    @factory.post_generation
+    def assets(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.assets.set(extracted)
+
+
+class CoordinatorAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = vm.CoordinatorAssignment
+
+    user = factory.SubFactory(UserFactory)
+    asset = factory.SubFactory(AssetFactory)
+
+
+class SpendPartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = vm.SpendPartner
+
+    asset = factory.SubFactory(AssetFactory)
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = vm.Opportunity
+
+    asset = factory.SubFactory(AssetFactory)
+    title = factory.Sequence(lambda n: f"Walk leader {n}")
+    time_commitment = "2 hours a week"
+
+
+class SafeguardingCheckFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = vm.SafeguardingCheck
+
+    volunteer = factory.SubFactory(VolunteerFactory)
+    level = vm.DbsLevel.ENHANCED
+    issued_on = dt.date(2024, 1, 1)
+    verified_on = dt.date(2024, 1, 10)
+    recheck_due = dt.date(2027, 1, 1)
+
+
+class HoursEntryFactory(factory.django.DjangoModelFactory):
+    """A pending entry, written directly: tests of the rules go through the services."""
+
+    class Meta:
+        model = vm.HoursEntry
+
+    volunteer = factory.SubFactory(VolunteerFactory)
+    asset = factory.SubFactory(AssetFactory)
+    date = dt.date(2026, 1, 6)
+    hours = 2
+    description = "Led the Tuesday walk."

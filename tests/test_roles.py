@@ -46,3 +46,13 @@ def test_facilitators_and_staff_may_edit_assets_but_not_link_workers_or_outsider
     assert not asset.can_edit(link_worker)
     assert not asset.can_edit(outsider)
     assert not asset.can_edit(AnonymousUser())
+
+
+def test_coordinators_manage_volunteers_in_the_admin_but_link_workers_do_not():
+    coordinator = Group.objects.get(name=Role.COORDINATOR)
+    link_worker = Group.objects.get(name=Role.LINK_WORKER)
+
+    assert coordinator.permissions.filter(codename="change_volunteer").exists()
+    assert coordinator.permissions.filter(codename="view_hoursentry").exists()
+    assert not coordinator.permissions.filter(codename="change_creditentry").exists()
+    assert not link_worker.permissions.filter(content_type__app_label="volunteers").exists()

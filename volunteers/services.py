@@ -1,0 +1,453 @@
+"""Writes to volunteering: hours, their approval, the time-credit ledger, surveys and
+erasure. Ledger rows are created here and nowhere else, and never changed.
+
+Who may do what:
+- a volunteer with a login logs and corrects their own hours, spends and gifts their
+  own credits and answers the survey for their approved hours;
+- a coordinator of an asset logs hours there (one by one or in bulk), approves or
+  rejects them, gives credits from the asset's bank and records spends at it;
+- staff (network leads, superusers) may do all of that, and alone adjust balances.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from assetmap import roles
+from assetmap.models import Asset
+from volunteers.models import (
+    MAX_HOURS_PER_DAY,
+    CreditEntry,
+    CreditKind,
+    HoursEntry,
+    HoursStatus,
+    Opportunity,
+    SpendPartner,
+    SurveyResponse,
+    Volunteer,
+    coordinates,
+)
+
+NOT_COORDINATOR = "Only a coordinator of this asset, or staff, can do that."
+NOT_YOUR_HOURS = "Volunteers can log and correct only their own hours."
+NOT_YOUR_CREDITS = "Only the volunteer themselves, or staff, can spend or give their credits."
+NOT_OWN_APPROVAL = "Nobody can approve or reject their own hours."
+STAFF_ONLY = "Only staff can adjust a balance."
+NOT_YOUR_SURVEY = "Only the volunteer who gave the hours can answer this survey."
+NOT_THEIR_COORDINATOR = "Only staff or a coordinator of this volunteer can erase them."
+
+FUTURE_DATE = "Hours cannot be logged for a day that has not happened yet."
+NOT_POSITIVE = "Hours must be more than 0."
+NOT_QUARTER = "Hours go in quarter-hour steps (0.25, 0.5, 0.75)."
+OVER_DAY_LIMIT = "That would make more than 24 hours on one day."
+ERASED = "This volunteer has been erased."
+NOT_PENDING = "Only pending hours can be approved or rejected; approved hours are corrected."
+REASON_NEEDED = "Give a reason for rejecting the hours."
+ONLY_APPROVED_CORRECTED = (
+    "Only approved hours are corrected; pending hours can be rejected and logged again."
+)
+ALREADY_CORRECTED = "These hours already have a correction; correct that one instead."
+AMOUNT_NOT_POSITIVE = "The number of credits must be more than 0."
+NOT_ENOUGH_CREDITS = "There are not enough credits for that."
+NOT_SPEND_PARTNER = "Credits can only be spent at a spend partner."
+SAME_VOLUNTEER = "A volunteer cannot give credits to themselves."
+SURVEY_NOT_APPROVED = "The survey is for approved hours only."
+SURVEY_ANSWERED = "The survey for these hours has already been answered."
+
+
+# --- Policy helpers -------------------------------------------------------------------
+
+
+def _is_self(user, volunteer: Volunteer) -> bool:
+    return user.is_authenticated and volunteer.user_id is not None and volunteer.user_id == user.pk
+
+
+def _require_coordinator(user, asset: Asset) -> None:
+    if not (roles.is_staff_member(user) or coordinates(user, asset)):
+        raise PermissionDenied(NOT_COORDINATOR)
+
+
+def _require_loggable_by(user, volunteer: Volunteer, asset: Asset) -> None:
+    if _is_self(user, volunteer) or roles.is_staff_member(user) or coordinates(user, asset):
+        return
+    raise PermissionDenied(NOT_YOUR_HOURS)
+
+
+def _lock(volunteer: Volunteer) -> Volunteer:
+    """Lock the volunteer's row for the rest of the transaction: writes that read a
+    total first (day hours, balance) then add to it queue up behind each other."""
+    return Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+
+
+# --- Hours ----------------------------------------------------------------------------
+
+
+def _check_hours(hours: Decimal) -> Decimal:
+    hours = Decimal(hours)
+    if hours <= 0:
+        raise ValidationError({"hours": NOT_POSITIVE})
+    if hours % Decimal("0.25") != 0:
+        raise ValidationError({"hours": NOT_QUARTER})
+    return hours
+
+
+def _check_day_total(
+    volunteer: Volunteer, date: dt.date, hours: Decimal, replacing: HoursEntry | None = None
+) -> None:
+    entries = HoursEntry.objects.effective().filter(volunteer=volunteer, date=date)
+    if replacing is not None:
+        entries = entries.exclude(pk=replacing.pk)
+    logged = entries.aggregate(total=Sum("hours"))["total"] or Decimal(0)
+    if logged + hours > MAX_HOURS_PER_DAY:
+        raise ValidationError({"hours": OVER_DAY_LIMIT})
+
+
+def _create_entry(
+    *,
+    volunteer: Volunteer,
+    asset: Asset,
+    date: dt.date,
+    hours: Decimal,
+    description: str,
+    by,
+    opportunity: Opportunity | None = None,
+    corrects: HoursEntry | None = None,
+) -> HoursEntry:
+    volunteer = _lock(volunteer)
+    if volunteer.is_erased:
+        raise ValidationError(ERASED)
+    hours = _check_hours(hours)
+    if date > timezone.localdate():
+        raise ValidationError({"date": FUTURE_DATE})
+    _check_day_total(volunteer, date, hours, replacing=corrects)
+    entry = HoursEntry(
+        volunteer=volunteer,
+        asset=asset,
+        opportunity=opportunity,
+        date=date,
+        hours=hours,
+        description=description,
+        corrects=corrects,
+        logged_by=by,
+    )
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def hours_log(
+    *,
+    volunteer: Volunteer,
+    asset: Asset,
+    date: dt.date,
+    hours: Decimal,
+    description: str,
+    by: AbstractBaseUser,
+    opportunity: Opportunity | None = None,
+) -> HoursEntry:
+    """Log hours, pending until a coordinator of the asset decides. Refuses future
+    days, amounts that are not positive quarter hours, and more than 24 hours in a
+    day across a volunteer's entries (the volunteer's row is locked while checking)."""
+    _require_loggable_by(by, volunteer, asset)
+    return _create_entry(
+        volunteer=volunteer,
+        asset=asset,
+        date=date,
+        hours=hours,
+        description=description,
+        by=by,
+        opportunity=opportunity,
+    )
+
+
+@transaction.atomic
+def hours_log_bulk(
+    *,
+    asset: Asset,
+    date: dt.date,
+    entries: list[tuple[Volunteer, Decimal, str]],
+    by: AbstractBaseUser,
+    opportunity: Opportunity | None = None,
+) -> list[HoursEntry]:
+    """A coordinator logs a session's hours for several volunteers at once: every
+    entry is saved, or (if any is refused) none is."""
+    _require_coordinator(by, asset)
+    return [
+        _create_entry(
+            volunteer=volunteer,
+            asset=asset,
+            date=date,
+            hours=hours,
+            description=description,
+            by=by,
+            opportunity=opportunity,
+        )
+        for volunteer, hours, description in entries
+    ]
+
+
+def _locked_pending(entry: HoursEntry, by) -> HoursEntry:
+    _require_coordinator(by, entry.asset)
+    if _is_self(by, entry.volunteer):
+        raise PermissionDenied(NOT_OWN_APPROVAL)
+    entry = HoursEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status != HoursStatus.PENDING:
+        raise ValidationError(NOT_PENDING)
+    return entry
+
+
+@transaction.atomic
+def hours_approve(*, entry: HoursEntry, by: AbstractBaseUser) -> HoursEntry:
+    """Approve pending hours and earn their credits: 1 credit per hour. Approving a
+    correction earns the difference from the hours it replaces."""
+    entry = _locked_pending(entry, by)
+    entry.status = HoursStatus.APPROVED
+    entry.decided_by = by
+    entry.decided_at = timezone.now()
+    entry.full_clean()
+    entry.save()
+    amount = entry.hours
+    if entry.corrects_id is not None and entry.corrects.status == HoursStatus.APPROVED:
+        amount -= entry.corrects.hours
+    if amount:
+        _ledger_add(
+            volunteer=entry.volunteer,
+            kind=CreditKind.EARN,
+            amount=amount,
+            hours_entry=entry,
+            by=by,
+        )
+    return entry
+
+
+@transaction.atomic
+def hours_reject(*, entry: HoursEntry, by: AbstractBaseUser, reason: str) -> HoursEntry:
+    """Reject pending hours, saying why."""
+    if not reason.strip():
+        raise ValidationError({"rejection_reason": REASON_NEEDED})
+    entry = _locked_pending(entry, by)
+    entry.status = HoursStatus.REJECTED
+    entry.rejection_reason = reason.strip()
+    entry.decided_by = by
+    entry.decided_at = timezone.now()
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def hours_correct(
+    *, entry: HoursEntry, hours: Decimal, description: str, by: AbstractBaseUser
+) -> HoursEntry:
+    """Correct approved hours with a new pending entry for the same day and asset that
+    replaces the original once approved. The original is never changed."""
+    _require_loggable_by(by, entry.volunteer, entry.asset)
+    if entry.status != HoursStatus.APPROVED:
+        raise ValidationError(ONLY_APPROVED_CORRECTED)
+    if entry.corrections.exclude(status=HoursStatus.REJECTED).exists():
+        raise ValidationError(ALREADY_CORRECTED)
+    return _create_entry(
+        volunteer=entry.volunteer,
+        asset=entry.asset,
+        date=entry.date,
+        hours=hours,
+        description=description,
+        by=by,
+        opportunity=entry.opportunity,
+        corrects=entry,
+    )
+
+
+# --- Time credits ---------------------------------------------------------------------
+
+
+def credit_balance(
+    *, volunteer: Volunteer | None = None, bank_asset: Asset | None = None
+) -> Decimal:
+    """A volunteer's (or a group bank's) balance: the sum of its ledger rows."""
+    if (volunteer is None) == (bank_asset is None):
+        raise TypeError("Give either a volunteer or a bank_asset.")
+    rows = CreditEntry.objects.filter(volunteer=volunteer, bank_asset=bank_asset)
+    return rows.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+
+
+def _ledger_add(**fields) -> CreditEntry:
+    fields["created_by"] = fields.pop("by")
+    entry = CreditEntry(**fields)
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+def _check_amount(amount: Decimal) -> Decimal:
+    amount = Decimal(amount)
+    if amount <= 0:
+        raise ValidationError({"amount": AMOUNT_NOT_POSITIVE})
+    return amount
+
+
+def _debit(
+    *, amount: Decimal, volunteer: Volunteer | None = None, bank_asset: Asset | None = None
+) -> None:
+    """Lock the payer, then refuse if the balance does not cover `amount`. With the row
+    locked, a second payment waits here until the first commits, then sees its debit."""
+    if volunteer is not None:
+        _lock(volunteer)
+    else:
+        Asset.objects.select_for_update().filter(pk=bank_asset.pk).first()
+    if credit_balance(volunteer=volunteer, bank_asset=bank_asset) < amount:
+        raise ValidationError({"amount": NOT_ENOUGH_CREDITS})
+
+
+@transaction.atomic
+def credit_spend(
+    *,
+    volunteer: Volunteer,
+    partner_asset: Asset,
+    amount: Decimal,
+    what_bought: str,
+    by: AbstractBaseUser,
+) -> CreditEntry:
+    """Spend credits at a spend partner. Recorded by the volunteer, staff or a
+    coordinator of the partner asset; refused beyond the balance."""
+    if not (_is_self(by, volunteer) or roles.is_staff_member(by) or coordinates(by, partner_asset)):
+        raise PermissionDenied(NOT_YOUR_CREDITS)
+    amount = _check_amount(amount)
+    if not SpendPartner.objects.filter(asset=partner_asset).exists():
+        raise ValidationError({"partner_asset": NOT_SPEND_PARTNER})
+    _debit(amount=amount, volunteer=volunteer)
+    return _ledger_add(
+        volunteer=volunteer,
+        kind=CreditKind.SPEND,
+        amount=-amount,
+        spend_partner=partner_asset,
+        what_bought=what_bought,
+        by=by,
+    )
+
+
+def _gift(*, amount: Decimal, to_volunteer: Volunteer, by, **payer) -> CreditEntry:
+    amount = _check_amount(amount)
+    if to_volunteer.is_erased:
+        raise ValidationError(ERASED)
+    _debit(amount=amount, **payer)
+    given = _ledger_add(kind=CreditKind.GIFT, amount=-amount, by=by, **payer)
+    return _ledger_add(
+        volunteer=to_volunteer, kind=CreditKind.GIFT, amount=amount, counterpart=given, by=by
+    )
+
+
+@transaction.atomic
+def credit_gift(
+    *, from_volunteer: Volunteer, to_volunteer: Volunteer, amount: Decimal, by: AbstractBaseUser
+) -> CreditEntry:
+    """A volunteer gives credits to another: a debit and a credit row, linked. Returns
+    the receiving row."""
+    if not (_is_self(by, from_volunteer) or roles.is_staff_member(by)):
+        raise PermissionDenied(NOT_YOUR_CREDITS)
+    if from_volunteer.pk == to_volunteer.pk:
+        raise ValidationError(SAME_VOLUNTEER)
+    return _gift(amount=amount, to_volunteer=to_volunteer, by=by, volunteer=from_volunteer)
+
+
+@transaction.atomic
+def credit_give_from_bank(
+    *, bank_asset: Asset, to_volunteer: Volunteer, amount: Decimal, by: AbstractBaseUser
+) -> CreditEntry:
+    """A coordinator gives credits from their group's bank to a volunteer."""
+    _require_coordinator(by, bank_asset)
+    return _gift(amount=amount, to_volunteer=to_volunteer, by=by, bank_asset=bank_asset)
+
+
+@transaction.atomic
+def credit_adjust(
+    *,
+    amount: Decimal,
+    reason: str,
+    by: AbstractBaseUser,
+    volunteer: Volunteer | None = None,
+    bank_asset: Asset | None = None,
+) -> CreditEntry:
+    """Staff add to (or take from) a volunteer's or a group bank's balance, with a
+    reason. This is also how a group's bank is filled."""
+    if not roles.is_staff_member(by):
+        raise PermissionDenied(STAFF_ONLY)
+    return _ledger_add(
+        volunteer=volunteer,
+        bank_asset=bank_asset,
+        kind=CreditKind.ADJUST,
+        amount=Decimal(amount),
+        reason=reason.strip(),
+        by=by,
+    )
+
+
+# --- Experience survey ----------------------------------------------------------------
+
+
+@transaction.atomic
+def survey_answer(
+    *,
+    entry: HoursEntry,
+    by: AbstractBaseUser,
+    satisfaction: int,
+    felt_valued: int,
+    would_recommend: bool,
+    comment: str = "",
+) -> SurveyResponse:
+    """The volunteer says how it went, once per approved entry."""
+    if not _is_self(by, entry.volunteer):
+        raise PermissionDenied(NOT_YOUR_SURVEY)
+    entry = HoursEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status != HoursStatus.APPROVED:
+        raise ValidationError(SURVEY_NOT_APPROVED)
+    if SurveyResponse.objects.filter(hours_entry=entry).exists():
+        raise ValidationError(SURVEY_ANSWERED)
+    response = SurveyResponse(
+        hours_entry=entry,
+        satisfaction=satisfaction,
+        felt_valued=felt_valued,
+        would_recommend=would_recommend,
+        comment=comment.strip(),
+    )
+    response.full_clean()
+    response.save()
+    return response
+
+
+# --- Erasure --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def volunteer_erase(*, volunteer: Volunteer, by: AbstractBaseUser) -> Volunteer:
+    """Remove a volunteer's personal data (UK GDPR erasure). Their hours, credits and
+    survey scores stay, attached to the anonymous record, so every total is unchanged;
+    survey comments go, since they may identify the person."""
+    if not (roles.is_staff_member(by) or volunteer.is_coordinated_by(by)):
+        raise PermissionDenied(NOT_THEIR_COORDINATOR)
+    volunteer = _lock(volunteer)
+    if volunteer.user is not None:
+        # The login goes too: it names the person and would let them back in.
+        user = volunteer.user
+        user.is_active = False
+        user.first_name = user.last_name = user.email = ""
+        user.save(update_fields=["is_active", "first_name", "last_name", "email"])
+    volunteer.display_name = f"Erased volunteer #{volunteer.pk}"
+    volunteer.email = ""
+    volunteer.phone = ""
+    volunteer.skills = ""
+    volunteer.consent_text = ""
+    volunteer.consent_given_at = None
+    volunteer.user = None
+    volunteer.erased_at = timezone.now()
+    volunteer.full_clean()
+    volunteer.save()
+    volunteer.networks.clear()
+    SurveyResponse.objects.filter(hours_entry__volunteer=volunteer).update(comment="")
+    return volunteer
