@@ -39,6 +39,16 @@ from networks.models import (
     Theme,
     WishlistItem,
 )
+from volunteers.models import (
+    CoordinatorAssignment,
+    CreditEntry,
+    HoursEntry,
+    Opportunity,
+    SafeguardingCheck,
+    SpendPartner,
+    SurveyResponse,
+    Volunteer,
+)
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -50,8 +60,24 @@ def _load(**options) -> str:
 
 
 def _delete_everything() -> None:
-    # The programme's work first: it refers to networks and assets.
-    for model in (Discovery, Story, ListeningEvent, Connection, WishlistItem, Theme):
+    # Volunteering and the programme's work first: they refer to networks and assets.
+    CreditEntry.objects.update(counterpart=None)  # gifts protect their other half
+    for model in (
+        SurveyResponse,
+        CreditEntry,
+        HoursEntry,
+        SafeguardingCheck,
+        Volunteer,
+        Opportunity,
+        SpendPartner,
+        CoordinatorAssignment,
+        Discovery,
+        Story,
+        ListeningEvent,
+        Connection,
+        WishlistItem,
+        Theme,
+    ):
         model.objects.all().delete()
     # Quickly: Asset.objects.all().delete() would write a history row per asset.
     Asset.categories.through.objects.all().delete()
@@ -329,3 +355,23 @@ def test_the_demo_shows_the_programme_at_work_in_every_network(demo):
     assert not found.filter(found_at_events=None).exists()
     facilitator = get_user_model().objects.get(username="demo-facilitator")
     assert facilitator.facilitated_networks.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_year_of_volunteering_that_obeys_the_ledger(demo):
+    from volunteers.services import credit_balance
+
+    assert Volunteer.objects.count() == 40
+    approved = HoursEntry.objects.filter(status="approved")
+    assert approved.count() > 120
+    assert HoursEntry.objects.filter(status="pending").exists()
+    assert HoursEntry.objects.filter(status="rejected").exists()
+    # Every approved entry earned exactly its hours, and nothing else was earned.
+    earned = CreditEntry.objects.filter(kind="earn")
+    assert earned.count() == approved.count()
+    assert sum(e.amount for e in earned) == sum(e.hours for e in approved)
+    assert CreditEntry.objects.filter(kind="spend").exists()
+    assert CreditEntry.objects.filter(kind="gift").exists()
+    assert all(credit_balance(volunteer=v) >= 0 for v in Volunteer.objects.all())
+    assert SurveyResponse.objects.count() > 50
+    assert SafeguardingCheck.objects.exists()

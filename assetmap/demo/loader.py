@@ -14,6 +14,7 @@ from assetmap.demo.accounts import demo_accounts_create
 from assetmap.demo.builder import DemoBuilder
 from assetmap.demo.organisations import ORGANISATIONS
 from assetmap.demo.programme import programme_load
+from assetmap.demo.volunteering import volunteering_load
 from assetmap.models import Asset, Category, Organisation, RecurringSession
 from networks.models import Network, Practice
 
@@ -28,6 +29,7 @@ class DemoSummary:
     assets_by_status: dict[str, int]
     sessions: int
     programme: dict[str, int]
+    volunteering: dict[str, int]
 
     @property
     def assets(self) -> int:
@@ -124,6 +126,7 @@ def demo_load(*, today: dt.date | None = None) -> DemoSummary:
     )
 
     programme = programme_load(users=users, today=today)
+    volunteering = volunteering_load(users=users, today=today)
 
     return DemoSummary(
         networks=len(networks),
@@ -132,6 +135,7 @@ def demo_load(*, today: dt.date | None = None) -> DemoSummary:
         assets_by_status=dict(Counter(asset.status for asset in assets)),
         sessions=len(sessions),
         programme=programme,
+        volunteering=volunteering,
     )
 
 

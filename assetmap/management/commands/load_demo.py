@@ -64,4 +64,8 @@ class Command(BaseCommand):
             "  {events} listening events, {stories} stories, {connections} connections, "
             "{wishes} wishlist items".format(**summary.programme)
         )
+        out(
+            "  {volunteers} volunteers, {hours} hour entries ({approved} approved), "
+            "{surveys} survey answers".format(**summary.volunteering)
+        )
         out(f"  {len(existing_demo_accounts())} demo accounts (manage.py demo_accounts lists them)")
