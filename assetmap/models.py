@@ -51,6 +51,19 @@ class ChoiceArrayField(ArrayField):
         return super(ArrayField, self).formfield(**defaults)
 
 
+def recorded_by():
+    """Who created or last changed a row: kept when the user is deleted (set to null),
+    never edited in a form, and not asked for from the user's side."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+
 class AssetKind(models.TextChoices):
     """The six kinds of asset named by asset-based community development (ABCD)."""
 
@@ -337,22 +350,8 @@ class Asset(models.Model):
         _("internal notes"), blank=True, help_text=_("Seen only by professionals.")
     )
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    created_by = recorded_by()
+    updated_by = recorded_by()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assetmap import roles
 from assetmap.geo import validate_in_uk
+from assetmap.models import recorded_by
 from assetmap.postcodes import normalise_postcode
 
 # NHS ODS codes for GP practices: one letter then five digits (e.g. F84003).
@@ -160,14 +161,7 @@ class ListeningEvent(models.Model):
         related_name="found_at_events",
         blank=True,
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    created_by = recorded_by()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -259,14 +253,7 @@ class Story(models.Model):
         _("consent to publish"), max_length=12, choices=Consent.choices, default=Consent.PRIVATE
     )
     is_published = models.BooleanField(_("published"), default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    created_by = recorded_by()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -348,14 +335,7 @@ class Connection(models.Model):
         "assetmap.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     note = models.CharField(_("note"), max_length=280, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    created_by = recorded_by()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -422,14 +402,7 @@ class WishlistItem(models.Model):
     assets = models.ManyToManyField(
         "assetmap.Asset", verbose_name=_("assets involved"), related_name="wishes", blank=True
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    created_by = recorded_by()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
