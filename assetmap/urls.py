@@ -11,4 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("networks/", include("networks.urls")),
+    path("volunteering/", include("volunteers.urls")),
+    path("api/v1/", include("assetmap.api_urls")),
 ]
