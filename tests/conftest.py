@@ -100,3 +100,44 @@ def celery_worker(committed_db):
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                 " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
+
+
+# --- Volunteering -----------------------------------------------------------------------
+# Cora coordinates the walking group; Val volunteers there and has a login to see her
+# own record; Carl coordinates another group and must never see Val's details.
+
+
+@pytest.fixture
+def coordinated_asset(coordinator):
+    from tests.factories import AssetFactory, CoordinatorAssignmentFactory
+
+    asset = AssetFactory(name="Bromley-by-Bow walking group")
+    CoordinatorAssignmentFactory(user=coordinator, asset=asset)
+    return asset
+
+
+@pytest.fixture
+def volunteer_user(db):
+    return UserFactory(username="val", first_name="Valerie", last_name="Okafor")
+
+
+@pytest.fixture
+def volunteer(volunteer_user, coordinated_asset):
+    from tests.factories import VolunteerFactory
+
+    return VolunteerFactory(
+        display_name="Val",
+        email="val@example.org",
+        phone="07700 900123",
+        user=volunteer_user,
+        assets=[coordinated_asset],
+    )
+
+
+@pytest.fixture
+def other_coordinator(db):
+    from tests.factories import AssetFactory, CoordinatorAssignmentFactory
+
+    user = _user_with_role("carl", Role.COORDINATOR)
+    CoordinatorAssignmentFactory(user=user, asset=AssetFactory(name="Watney Market lunch club"))
+    return user

@@ -218,10 +218,26 @@ class SafeguardingCheckQuerySet(models.QuerySet):
         """Staff all; coordinators their volunteers' checks; a volunteer their own."""
         return self.filter(volunteer__in=Volunteer.objects.visible_to(user))
 
+    def current(self):
+        """Each volunteer's latest check of each level: an older one that a newer check
+        replaced is history, not something to re-do."""
+        newer = SafeguardingCheck.objects.filter(
+            volunteer=OuterRef("volunteer"),
+            level=OuterRef("level"),
+            issued_on__gt=OuterRef("issued_on"),
+        )
+        return self.exclude(Exists(newer))
+
     def due_within(self, days: int = 30, today: dt.date | None = None):
-        """Checks to re-do within `days` of `today` (including overdue ones)."""
+        """Current checks to re-do within `days` of `today` (including overdue ones), of
+        volunteers who have not been erased."""
         today = today or timezone.localdate()
-        return self.filter(recheck_due__lte=today + dt.timedelta(days=days)).order_by("recheck_due")
+        return (
+            self.current()
+            .filter(volunteer__erased_at__isnull=True)
+            .filter(recheck_due__lte=today + dt.timedelta(days=days))
+            .order_by("recheck_due")
+        )
 
 
 class SafeguardingCheck(models.Model):
@@ -267,6 +283,10 @@ class SafeguardingCheck(models.Model):
 
     def __str__(self):
         return f"{self.get_level_display()} check for {self.volunteer}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.recheck_due < timezone.localdate()
 
 
 class HoursStatus(models.TextChoices):

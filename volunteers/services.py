@@ -12,11 +12,18 @@ Who may do what:
 import datetime as dt
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Sum
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from assetmap import roles
 from assetmap.models import Asset
@@ -27,9 +34,11 @@ from volunteers.models import (
     HoursEntry,
     HoursStatus,
     Opportunity,
+    SafeguardingCheck,
     SpendPartner,
     SurveyResponse,
     Volunteer,
+    coordinated_assets,
     coordinates,
 )
 
@@ -40,6 +49,9 @@ NOT_OWN_APPROVAL = "Nobody can approve or reject their own hours."
 STAFF_ONLY = "Only staff can adjust a balance."
 NOT_YOUR_SURVEY = "Only the volunteer who gave the hours can answer this survey."
 NOT_THEIR_COORDINATOR = "Only staff or a coordinator of this volunteer can erase them."
+NOT_THEIR_EDITOR = "Only a coordinator of this volunteer, or the volunteer, can change this record."
+NOT_A_COORDINATOR = "Only volunteer coordinators and staff can register volunteers."
+NOT_THEIR_CHECKER = "Only staff or a coordinator of this volunteer can record their checks."
 
 FUTURE_DATE = "Hours cannot be logged for a day that has not happened yet."
 NOT_POSITIVE = "Hours must be more than 0."
@@ -58,6 +70,15 @@ NOT_SPEND_PARTNER = "Credits can only be spent at a spend partner."
 SAME_VOLUNTEER = "A volunteer cannot give credits to themselves."
 SURVEY_NOT_APPROVED = "The survey is for approved hours only."
 SURVEY_ANSWERED = "The survey for these hours has already been answered."
+NO_GROUP = "Add the volunteer to at least one of the groups you coordinate."
+NOT_YOUR_GROUP = "You can only add volunteers to groups you coordinate."
+CONSENT_NEEDED = "Record what the volunteer agreed to before their details are kept."
+CONSENT_IN_FUTURE = "Consent cannot be given in the future."
+CHECK_IN_FUTURE = "A check cannot be issued or verified in the future."
+VERIFIED_BEFORE_ISSUE = "A check cannot be verified before it was issued."
+NO_EMAIL = "Add the volunteer's email address first: the invitation goes there."
+ALREADY_SIGNS_IN = "This volunteer can already sign in."
+EMAIL_TAKEN = "Another account already uses this email address."
 
 
 # --- Policy helpers -------------------------------------------------------------------
@@ -82,6 +103,147 @@ def _lock(volunteer: Volunteer) -> Volunteer:
     """Lock the volunteer's row for the rest of the transaction: writes that read a
     total first (day hours, balance) then add to it queue up behind each other."""
     return Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+
+
+# --- Volunteers, opportunities and safeguarding --------------------------------------
+
+
+@transaction.atomic
+def volunteer_save(
+    *, volunteer: Volunteer, by: AbstractBaseUser, assets: list[Asset] | None = None
+) -> Volunteer:
+    """Register or update a volunteer, with their consent record and groups.
+
+    Coordinators register volunteers at the groups they coordinate and change the
+    records of their own volunteers; the volunteer may change their own record. Group
+    membership is changed only where the person coordinates: a volunteer's other groups
+    are kept. `assets=None` leaves the groups as they are."""
+    adding = volunteer.pk is None
+    if adding:
+        if not (roles.is_staff_member(by) or roles.has_role(by, roles.Role.COORDINATOR)):
+            raise PermissionDenied(NOT_A_COORDINATOR)
+    else:
+        stored = _lock(volunteer)
+        if stored.is_erased:
+            raise ValidationError(ERASED)
+        if not (_is_self(by, stored) or roles.is_staff_member(by) or stored.is_coordinated_by(by)):
+            raise PermissionDenied(NOT_THEIR_EDITOR)
+    if volunteer.consent_text.strip() and volunteer.consent_given_at is None:
+        volunteer.consent_given_at = timezone.now()
+    if not volunteer.consent_text.strip():
+        raise ValidationError({"consent_text": CONSENT_NEEDED})
+    if volunteer.consent_given_at > timezone.now():
+        raise ValidationError({"consent_given_at": CONSENT_IN_FUTURE})
+    groups = _groups_after_change(volunteer, by, assets, adding=adding)
+    volunteer.full_clean()
+    volunteer.save()
+    if groups is not None:
+        volunteer.assets.set(groups)
+        networks = {asset.network_id for asset in groups if asset.network_id}
+        volunteer.networks.add(*networks)
+    return volunteer
+
+
+def _groups_after_change(volunteer, by, assets, *, adding: bool) -> list[Asset] | None:
+    if assets is None:
+        if adding and not roles.is_staff_member(by):
+            raise ValidationError({"assets": NO_GROUP})
+        return None
+    if roles.is_staff_member(by):
+        return list(assets)
+    mine = set(coordinated_assets(by).values_list("asset", flat=True))
+    if any(asset.pk not in mine for asset in assets):
+        raise ValidationError({"assets": NOT_YOUR_GROUP})
+    if adding and not assets:
+        raise ValidationError({"assets": NO_GROUP})
+    kept = [] if adding else [a for a in volunteer.assets.all() if a.pk not in mine]
+    return kept + list(assets)
+
+
+@transaction.atomic
+def volunteer_invite(*, volunteer: Volunteer, by: AbstractBaseUser, site_url: str) -> None:
+    """Give a volunteer a login to see their own record: an account with no password
+    and an email with a link to choose one (Django's password-reset link, valid for
+    PASSWORD_RESET_TIMEOUT). Only someone who may see their email address sends it."""
+    if not volunteer.can_see_contact(by) or _is_self(by, volunteer):
+        raise PermissionDenied(NOT_THEIR_EDITOR)
+    if volunteer.is_erased:
+        raise ValidationError(ERASED)
+    if volunteer.user_id is not None:
+        raise ValidationError(ALREADY_SIGNS_IN)
+    if not volunteer.email:
+        raise ValidationError({"email": NO_EMAIL})
+    users = get_user_model().objects
+    if (
+        users.filter(email__iexact=volunteer.email).exists()
+        or users.filter(username__iexact=volunteer.email).exists()
+    ):
+        raise ValidationError({"email": EMAIL_TAKEN})
+    user = users.create_user(
+        username=volunteer.email.lower(),
+        email=volunteer.email,
+        first_name=volunteer.display_name[:150],
+    )  # with no password given, an unusable one
+    volunteer.user = user
+    volunteer.save(update_fields=["user"])
+    transaction.on_commit(lambda: _send_invitation(volunteer, user, site_url))
+
+
+def _send_invitation(volunteer: Volunteer, user, site_url: str) -> None:
+    context = {
+        "volunteer": volunteer,
+        "link": site_url.rstrip("/")
+        + reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        ),
+    }
+    subject = render_to_string("volunteers/invite_subject.txt", context).strip()
+    body = render_to_string("volunteers/invite_email.txt", context)
+    send_mail(subject, body, None, [volunteer.email])
+
+
+@transaction.atomic
+def opportunity_save(*, opportunity: Opportunity, by: AbstractBaseUser) -> Opportunity:
+    """Add or change a volunteering role at an asset: its coordinators or staff."""
+    _require_coordinator(by, opportunity.asset)
+    if opportunity.pk is not None:
+        stored = Opportunity.objects.select_related("asset").get(pk=opportunity.pk)
+        _require_coordinator(by, stored.asset)
+    opportunity.full_clean()
+    opportunity.save()
+    return opportunity
+
+
+@transaction.atomic
+def safeguarding_check_record(
+    *, check: SafeguardingCheck, by: AbstractBaseUser
+) -> SafeguardingCheck:
+    """Record that somebody saw a volunteer's DBS certificate: its level and dates only.
+    The person recording it is the one who verified it. A re-check is a new record."""
+    volunteer = check.volunteer
+    if not (roles.is_staff_member(by) or volunteer.is_coordinated_by(by)):
+        raise PermissionDenied(NOT_THEIR_CHECKER)
+    if volunteer.is_erased:
+        raise ValidationError(ERASED)
+    today = timezone.localdate()
+    check.verified_on = check.verified_on or today
+    errors = {}
+    if check.issued_on and check.issued_on > today:
+        errors["issued_on"] = CHECK_IN_FUTURE
+    if check.verified_on > today:
+        errors["verified_on"] = CHECK_IN_FUTURE
+    elif check.issued_on and check.verified_on < check.issued_on:
+        errors["verified_on"] = VERIFIED_BEFORE_ISSUE
+    if errors:
+        raise ValidationError(errors)
+    check.verified_by = by
+    check.full_clean()
+    check.save()
+    return check
 
 
 # --- Hours ----------------------------------------------------------------------------
