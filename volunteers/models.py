@@ -140,6 +140,12 @@ class Volunteer(models.Model):
     def is_erased(self) -> bool:
         return self.erased_at is not None
 
+    @property
+    def reference(self) -> str:
+        """What a volunteer tells another to receive a gift of credits: volunteers
+        cannot look each other up."""
+        return f"V{self.pk}"
+
     def is_coordinated_by(self, user) -> bool:
         """Whether `user` coordinates one of the assets this volunteer belongs to."""
         assets = coordinated_assets(user)
@@ -312,6 +318,14 @@ class HoursEntryQuerySet(models.QuerySet):
             status=HoursStatus.REJECTED
         )
         return self.exclude(status=HoursStatus.REJECTED).exclude(Exists(replaced))
+
+    def awaiting(self, user):
+        """Pending hours `user` can decide: at the assets they coordinate (anywhere for
+        staff), never their own."""
+        pending = self.visible_to(user).filter(status=HoursStatus.PENDING)
+        if not roles.is_staff_member(user):
+            pending = pending.filter(asset__in=coordinated_assets(user))
+        return pending.exclude(volunteer__user=user)
 
     def counted(self):
         """Approved entries not replaced by an approved correction: the hours given."""

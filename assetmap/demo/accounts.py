@@ -14,13 +14,15 @@ from assetmap.roles import Role
 @dataclass(frozen=True)
 class DemoAccount:
     username: str
-    role: Role | None  # None: a superuser, who needs no role
+    role: Role | None  # None: a superuser, or a volunteer (who needs no role)
     is_staff: bool = False
     is_superuser: bool = False
 
     @property
     def label(self) -> str:
-        return self.role.value if self.role else "Administrator (superuser)"
+        if self.role:
+            return self.role.value
+        return "Administrator (superuser)" if self.is_superuser else "Volunteer (their own record)"
 
 
 DEMO_ACCOUNTS = [
@@ -29,6 +31,8 @@ DEMO_ACCOUNTS = [
     DemoAccount("demo-coordinator", Role.COORDINATOR),
     DemoAccount("demo-lead", Role.NETWORK_LEAD, is_staff=True),
     DemoAccount("demo-admin", None, is_staff=True, is_superuser=True),
+    # Linked to a demo volunteer by the volunteering loader.
+    DemoAccount("demo-volunteer", None),
 ]
 
 
@@ -38,7 +42,7 @@ def demo_accounts_create() -> dict[str, object]:
     if Group.objects.filter(name__in=Role.values).count() < len(Role):
         roles.sync_role_groups()
     groups = {group.name: group for group in Group.objects.filter(name__in=Role.values)}
-    # One hash for all five: the password is public anyway, and hashing is the slow part.
+    # One hash for all of them: the password is public anyway, and hashing is the slow part.
     password = make_password(DEMO_PASSWORD)
     users = {}
     for account in DEMO_ACCOUNTS:

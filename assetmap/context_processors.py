@@ -1,0 +1,16 @@
+"""What every page's header needs to know about the signed-in person."""
+
+from assetmap import roles
+from volunteers.models import Volunteer
+
+
+def navigation(request) -> dict:
+    """`nav_volunteering`: "coordinating" for coordinators and staff, "own" for a
+    volunteer with a login, "" for everybody else (who gets no link)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_volunteering": ""}
+    if roles.is_staff_member(user) or roles.has_role(user, roles.Role.COORDINATOR):
+        return {"nav_volunteering": "coordinating"}
+    is_volunteer = Volunteer.objects.active().filter(user=user).exists()
+    return {"nav_volunteering": "own" if is_volunteer else ""}
