@@ -145,6 +145,8 @@ class HoursForm(NoColonMixin, forms.Form):
             self.fields["volunteer"].initial = volunteers.get()
             self.fields["volunteer"].widget = forms.HiddenInput()
             self.fields["description"].label = _("What you did")
+        if groups.count() == 1:
+            self.fields["asset"].initial = groups.get()
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
 
     def clean(self):

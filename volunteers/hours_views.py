@@ -7,7 +7,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Sum
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -31,6 +33,10 @@ from volunteers.views import (
 )
 
 FORM_PAGE = "volunteers/form_page.html"
+
+
+def _day(date) -> str:
+    return date_format(date, "j M Y")
 
 
 def _form_page(request, form, *, title: str, submit: str, back_url: str, **extra):
@@ -97,7 +103,7 @@ def hours_log(request):
         raise PermissionDenied(_("Only volunteers and their coordinators log hours."))
     form = forms.HoursForm(
         request.POST or None,
-        initial={"asset": request.GET.get("group")},
+        initial={"asset": request.GET["group"]} if "group" in request.GET else None,
         volunteers=volunteers.distinct().order_by("display_name"),
         groups=groups.order_by("name"),
         opportunities=Opportunity.objects.filter(asset__in=groups).select_related("asset"),
@@ -177,7 +183,7 @@ def hours_approve(request, pk):
         messages.success(
             request,
             _("Approved %(hours)s hours for %(name)s.")
-            % {"hours": entry.hours, "name": entry.volunteer.display_name},
+            % {"hours": floatformat(entry.hours, -2), "name": entry.volunteer.display_name},
         )
     return redirect(_back(request))
 
@@ -201,7 +207,11 @@ def hours_reject(request, pk):
         request,
         form,
         title=_("Reject %(hours)s hours by %(name)s on %(date)s")
-        % {"hours": entry.hours, "name": entry.volunteer.display_name, "date": entry.date},
+        % {
+            "hours": floatformat(entry.hours, -2),
+            "name": entry.volunteer.display_name,
+            "date": _day(entry.date),
+        },
         submit=_("Reject the hours"),
         back_url=reverse("volunteers:home"),
         entry=entry,
@@ -229,7 +239,11 @@ def hours_correct(request, pk):
         request,
         form,
         title=_("Correct %(hours)s hours on %(date)s at %(group)s")
-        % {"hours": entry.hours, "date": entry.date, "group": entry.asset.name},
+        % {
+            "hours": floatformat(entry.hours, -2),
+            "date": _day(entry.date),
+            "group": entry.asset.name,
+        },
         submit=_("Send the correction"),
         back_url=reverse("volunteers:me"),
         intro=_("Approved hours are never changed: your correction replaces them once approved."),
@@ -254,7 +268,7 @@ def survey(request, pk):
         request,
         form,
         title=_("How did it go at %(group)s on %(date)s?")
-        % {"group": entry.asset.name, "date": entry.date},
+        % {"group": entry.asset.name, "date": _day(entry.date)},
         submit=_("Send"),
         back_url=reverse("volunteers:me"),
     )
@@ -290,7 +304,7 @@ def credits_spend(request):
         submit=_("Spend the credits"),
         back_url=reverse("volunteers:me"),
         intro=_("You have %(balance)s credits.")
-        % {"balance": services.credit_balance(volunteer=volunteer)},
+        % {"balance": floatformat(services.credit_balance(volunteer=volunteer), -2)},
     )
 
 
@@ -324,7 +338,7 @@ def credits_gift(request):
         submit=_("Give the credits"),
         back_url=reverse("volunteers:me"),
         intro=_("You have %(balance)s credits.")
-        % {"balance": services.credit_balance(volunteer=volunteer)},
+        % {"balance": floatformat(services.credit_balance(volunteer=volunteer), -2)},
     )
 
 
@@ -357,7 +371,7 @@ def bank_give(request, slug):
         submit=_("Give the credits"),
         back_url=reverse("volunteers:group", args=[group.slug]),
         intro=_("The bank holds %(balance)s credits.")
-        % {"balance": services.credit_balance(bank_asset=group)},
+        % {"balance": floatformat(services.credit_balance(bank_asset=group), -2)},
     )
 
 
@@ -405,5 +419,5 @@ def _adjust(request, *, holder: dict, title: str, back_url: str):
         title=title,
         submit=_("Record the adjustment"),
         back_url=back_url,
-        intro=_("The balance is %(balance)s credits.") % {"balance": balance},
+        intro=_("The balance is %(balance)s credits.") % {"balance": floatformat(balance, -2)},
     )
