@@ -94,14 +94,14 @@ def test_coordinator_of_the_asset_sees_the_volunteer_and_their_contact_details(
 
 
 def test_coordinator_sees_volunteers_who_logged_hours_at_their_asset(asset, coordinator):
-    helper = VolunteerFactory()
+    helper = VolunteerFactory(user=UserFactory(username="helper"))
     services.hours_log(
         volunteer=helper,
         asset=asset,
         date=YESTERDAY,
         hours=Decimal(1),
         description="",
-        by=coordinator,
+        by=helper.user,
     )
     assert helper in Volunteer.objects.visible_to(coordinator)
     assert helper.can_see_contact(coordinator)

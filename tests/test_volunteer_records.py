@@ -267,3 +267,79 @@ def test_a_newer_check_takes_the_old_one_off_the_due_list(volunteer, coordinator
     assert list(SafeguardingCheck.objects.due_within(30)) == [old]
     services.safeguarding_check_record(check=_check(volunteer), by=coordinator)
     assert list(SafeguardingCheck.objects.due_within(30)) == []
+
+
+# --- Rules found in review ------------------------------------------------------------
+
+
+def test_coordinator_cannot_log_hours_for_a_volunteer_outside_their_group(
+    coordinator, coordinated_asset, other_coordinator
+):
+    stranger = VolunteerFactory(display_name="Stranger", email="stranger@example.org")
+    with pytest.raises(ValidationError) as refused:
+        services.hours_log(
+            volunteer=stranger,
+            asset=coordinated_asset,
+            date=TODAY,
+            hours=1,
+            description="",
+            by=coordinator,
+        )
+    assert refused.value.message_dict == {"volunteer": [services.NOT_A_MEMBER]}
+    # Otherwise logging hours would have made Stranger's contact details Cora's to see.
+    assert not stranger.can_see_contact(coordinator)
+
+
+def test_a_session_including_a_non_member_saves_nothing(coordinator, coordinated_asset, volunteer):
+    stranger = VolunteerFactory(display_name="Stranger")
+    with pytest.raises(ValidationError):
+        services.hours_log_bulk(
+            asset=coordinated_asset,
+            date=TODAY,
+            entries=[(volunteer, 1, ""), (stranger, 1, "")],
+            by=coordinator,
+        )
+    assert not volunteer.hours_entries.exists()
+
+
+def test_staff_cannot_adjust_a_balance_below_zero(network_lead, volunteer):
+    from decimal import Decimal
+
+    services.credit_adjust(
+        volunteer=volunteer, amount=Decimal(2), reason="Welcome", by=network_lead
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.credit_adjust(
+            volunteer=volunteer, amount=Decimal(-3), reason="Oops", by=network_lead
+        )
+    assert refused.value.message_dict == {"amount": [services.NOT_ENOUGH_CREDITS]}
+    assert services.credit_balance(volunteer=volunteer) == Decimal(2)
+
+
+def test_an_adjustment_of_nothing_is_refused_with_a_message(network_lead, volunteer):
+    with pytest.raises(ValidationError) as refused:
+        services.credit_adjust(volunteer=volunteer, amount=0, reason="Nothing", by=network_lead)
+    assert refused.value.message_dict == {"amount": [services.ADJUST_NOT_ZERO]}
+
+
+def test_a_volunteer_reads_their_own_survey_comment(volunteer, volunteer_user, coordinator):
+    from volunteers.models import SurveyResponse
+
+    entry = services.hours_log(
+        volunteer=volunteer,
+        asset=volunteer.assets.get(),
+        date=TODAY,
+        hours=1,
+        description="",
+        by=volunteer_user,
+    )
+    services.hours_approve(entry=entry, by=coordinator)
+    services.survey_answer(
+        entry=entry,
+        by=volunteer_user,
+        satisfaction=5,
+        felt_valued=5,
+        would_recommend=True,
+        comment="Loved it",
+    )
+    assert SurveyResponse.objects.comments_visible_to(volunteer_user).count() == 1

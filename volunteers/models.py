@@ -562,8 +562,14 @@ class SurveyResponseQuerySet(models.QuerySet):
         return self.filter(hours_entry__in=HoursEntry.objects.visible_to(user))
 
     def comments_visible_to(self, user):
-        """Responses whose comment `user` may read: coordinators of the asset only."""
-        return self.filter(hours_entry__asset__in=coordinated_assets(user))
+        """Responses whose comment `user` may read: the coordinators of the asset, and
+        the volunteer who wrote it; not network leads or anybody else."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Q(hours_entry__asset__in=coordinated_assets(user))
+            | Q(hours_entry__volunteer__user=user)
+        )
 
 
 class SurveyResponse(models.Model):

@@ -70,6 +70,8 @@ NOT_SPEND_PARTNER = "Credits can only be spent at a spend partner."
 SAME_VOLUNTEER = "A volunteer cannot give credits to themselves."
 SURVEY_NOT_APPROVED = "The survey is for approved hours only."
 SURVEY_ANSWERED = "The survey for these hours has already been answered."
+NOT_A_MEMBER = "This volunteer is not a member of the group: add them to it first."
+ADJUST_NOT_ZERO = "An adjustment must add or take away some credits."
 NO_GROUP = "Add the volunteer to at least one of the groups you coordinate."
 NOT_YOUR_GROUP = "You can only add volunteers to groups you coordinate."
 CONSENT_NEEDED = "Record what the volunteer agreed to before their details are kept."
@@ -94,9 +96,18 @@ def _require_coordinator(user, asset: Asset) -> None:
 
 
 def _require_loggable_by(user, volunteer: Volunteer, asset: Asset) -> None:
-    if _is_self(user, volunteer) or roles.is_staff_member(user) or coordinates(user, asset):
+    if _is_self(user, volunteer) or roles.is_staff_member(user):
         return
-    raise PermissionDenied(NOT_YOUR_HOURS)
+    if not coordinates(user, asset):
+        raise PermissionDenied(NOT_YOUR_HOURS)
+    _require_member(volunteer, asset)
+
+
+def _require_member(volunteer: Volunteer, asset: Asset) -> None:
+    """A coordinator logs hours only for the group's own volunteers: logging hours
+    makes a volunteer theirs to see, so it must not be a way to reach anybody else."""
+    if not volunteer.assets.filter(pk=asset.pk).exists():
+        raise ValidationError({"volunteer": NOT_A_MEMBER})
 
 
 def _lock(volunteer: Volunteer) -> Volunteer:
@@ -340,6 +351,9 @@ def hours_log_bulk(
     """A coordinator logs a session's hours for several volunteers at once: every
     entry is saved, or (if any is refused) none is."""
     _require_coordinator(by, asset)
+    if not roles.is_staff_member(by):
+        for volunteer, _hours, _description in entries:
+            _require_member(volunteer, asset)
     return [
         _create_entry(
             volunteer=volunteer,
@@ -540,11 +554,17 @@ def credit_adjust(
     reason. This is also how a group's bank is filled."""
     if not roles.is_staff_member(by):
         raise PermissionDenied(STAFF_ONLY)
+    amount = Decimal(amount)
+    if amount == 0:
+        raise ValidationError({"amount": ADJUST_NOT_ZERO})
+    if amount < 0:
+        # Taking credits away is a debit like any other: never below zero.
+        _debit(amount=-amount, volunteer=volunteer, bank_asset=bank_asset)
     return _ledger_add(
         volunteer=volunteer,
         bank_asset=bank_asset,
         kind=CreditKind.ADJUST,
-        amount=Decimal(amount),
+        amount=amount,
         reason=reason.strip(),
         by=by,
     )
