@@ -1,7 +1,24 @@
 """The REST API's one router: every app's viewsets are registered here."""
 
+from django.urls import path
 from rest_framework import routers
+from rest_framework.authtoken.views import obtain_auth_token
+
+from volunteers import api as volunteers_api
 
 router = routers.DefaultRouter()
+router.register("volunteers", volunteers_api.VolunteerViewSet, basename="volunteer")
+router.register("opportunities", volunteers_api.OpportunityViewSet, basename="opportunity")
+router.register(
+    "safeguarding-checks", volunteers_api.SafeguardingCheckViewSet, basename="safeguardingcheck"
+)
+router.register("hours", volunteers_api.HoursEntryViewSet, basename="hoursentry")
+router.register("credits", volunteers_api.CreditEntryViewSet, basename="creditentry")
+router.register("surveys", volunteers_api.SurveyResponseViewSet, basename="surveyresponse")
+router.register("indicators", volunteers_api.IndicatorsViewSet, basename="indicators")
 
-urlpatterns = router.urls
+urlpatterns = [
+    # POST username and password, get the token to send as "Authorization: Token <key>".
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    *router.urls,
+]

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "django.contrib.postgres",
     "rest_framework",
+    "rest_framework.authtoken",
     "leaflet",
     "simple_history",
     "assetmap",
@@ -177,13 +178,18 @@ X_FRAME_OPTIONS = "DENY"
 if env.bool("SECURE_PROXY_SSL_HEADER_ENABLED", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# The API (assetmap/rest.py). Token first, so a request without credentials gets a
+# 401 with a WWW-Authenticate header; a signed-in browser's session works as well.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "assetmap.rest.Pagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "assetmap.rest.exception_handler",
+    "NON_FIELD_ERRORS_KEY": "non_field_errors",
 }
 
 # Map tiles: OpenStreetMap by default; on a closed network point TILES_URL at a local

@@ -161,3 +161,59 @@ class HoursEntryFactory(factory.django.DjangoModelFactory):
     date = dt.date(2026, 1, 6)
     hours = 2
     description = "Led the Tuesday walk."
+
+
+# --- volunteers API ---------------------------------------------------------------------
+
+
+class SurveyResponseFactory(factory.django.DjangoModelFactory):
+    """An answer written directly (for reading through the API); answering goes
+    through services.survey_answer."""
+
+    class Meta:
+        model = vm.SurveyResponse
+
+    hours_entry = factory.SubFactory(HoursEntryFactory, status=vm.HoursStatus.APPROVED)
+    satisfaction = 4
+    felt_valued = 5
+    would_recommend = True
+    comment = ""
+
+
+# --- indicators ---
+
+from networks.models import ListeningEvent  # noqa: E402
+
+# SurveyResponseFactory is in the "volunteers API" block above.
+
+
+class CreditEntryFactory(factory.django.DjangoModelFactory):
+    """A ledger row written directly (tests of the rules go through the services);
+    `created_at` may be given, and is set after the insert (it is auto_now_add)."""
+
+    class Meta:
+        model = vm.CreditEntry
+
+    volunteer = factory.SubFactory(VolunteerFactory)
+    kind = vm.CreditKind.ADJUST
+    amount = 1
+    reason = "Test row."
+
+    @classmethod
+    def _create(cls, model_class, *args, created_at=None, **kwargs):
+        entry = super()._create(model_class, *args, **kwargs)
+        if created_at is not None:
+            model_class.objects.filter(pk=entry.pk).update(created_at=created_at)
+            entry.created_at = created_at
+        return entry
+
+
+class ListeningEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ListeningEvent
+
+    title = factory.Sequence(lambda n: f"Listening event {n}")
+    date = dt.date(2026, 1, 20)
+    network = factory.SubFactory(NetworkFactory)
+    place_name = "Roman Road market"
+    people_count = 20

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Mod
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Mod
 from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -101,6 +101,42 @@ class VolunteerQuerySet(models.QuerySet):
     def active(self):
         return self.filter(erased_at__isnull=True)
 
+    def with_contact_visible_to(self, user):
+        """Annotate `contact_visible`: `Volunteer.can_see_contact(user)` for a whole
+        page of volunteers in one query."""
+        return self.annotate(
+            contact_visible=Case(
+                When(_contact_rule(user), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def with_balance(self):
+        """Annotate `balance`: the sum of each volunteer's ledger rows."""
+        rows = (
+            CreditEntry.objects.filter(volunteer=OuterRef("pk"))
+            .order_by()
+            .values("volunteer")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        return self.annotate(
+            balance=Coalesce(
+                Subquery(rows),
+                Value(Decimal(0)),
+                output_field=models.DecimalField(max_digits=10, decimal_places=2),
+            )
+        )
+
+
+def _contact_rule(user) -> Q:
+    """Whose contact details `user` may see: their own, and those of the volunteers of
+    the assets they coordinate. Not staff's, link workers' or anybody else's."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return Q(user=user) | belonging_to(coordinated_assets(user))
+
 
 class Volunteer(models.Model):
     display_name = models.CharField(_("display name"), max_length=120)
@@ -154,11 +190,7 @@ class Volunteer(models.Model):
     def can_see_contact(self, user) -> bool:
         """Contact details and skills: the volunteer themselves and the coordinators of
         their groups only (not network leads, link workers or anybody else)."""
-        if not user.is_authenticated:
-            return False
-        if self.user_id is not None and self.user_id == user.pk:
-            return True
-        return self.is_coordinated_by(user)
+        return Volunteer.objects.filter(pk=self.pk).filter(_contact_rule(user)).exists()
 
 
 class DbsLevel(models.TextChoices):
