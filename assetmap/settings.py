@@ -123,6 +123,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "networks.tasks.recompute_asset_networks",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Writes queue this too; at night it also starts each new month's figures.
+    "refresh-indicators": {
+        "task": "volunteers.tasks.refresh_indicators",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from assetmap import roles
 from networks.models import Network
 from volunteers.indicators import (
+    DEFAULT_MONTHS,
     INDICATORS,
     Indicator,
     MonthFigures,
@@ -60,7 +61,8 @@ class IndicatorFilterForm(forms.Form):
         this_month = today.replace(day=1)
         data = {
             "network": query.get("network", ""),
-            "from": query.get("from") or add_months(this_month, -11).strftime(MONTH_FORMAT),
+            "from": query.get("from")
+            or add_months(this_month, -(DEFAULT_MONTHS - 1)).strftime(MONTH_FORMAT),
             "to": query.get("to") or this_month.strftime(MONTH_FORMAT),
         }
         super().__init__(data)

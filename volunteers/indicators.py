@@ -44,19 +44,32 @@ Definitions (the page shows the same in plain words, see `Indicator.definition`)
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models.functions import Now
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from assetmap.models import Asset, Status
 from networks.models import ListeningEvent, Network
-from volunteers.models import CreditEntry, CreditKind, HoursEntry, HoursStatus, SurveyResponse
+from volunteers.models import (
+    CreditEntry,
+    CreditKind,
+    HoursEntry,
+    HoursStatus,
+    IndicatorMonth,
+    SurveyResponse,
+)
 
 ZERO = Decimal("0.00")
+# The months the page and API show when not asked for others.
+DEFAULT_MONTHS = 12
+REFRESH_QUEUED = "indicators:refresh-queued"
+REFRESH_DELAY_SECONDS = 30
 SCORES = range(1, 6)
 
 
@@ -221,7 +234,114 @@ def board_indicators(
 ) -> list[MonthFigures]:
     """The figures for every month from `first_month` to `last_month` (any day in a
     month stands for the month), for each network (or only `network`) and for the
-    whole area: whole-area rows first, then each network by name, months in order."""
+    whole area: whole-area rows first, then each network by name, months in order.
+
+    Months already computed and still fresh are read from `IndicatorMonth`; the others
+    are computed (`compute_indicators`) and stored for next time."""
+    first, last = month_start(first_month), month_start(last_month)
+    if last < first:
+        raise ValueError("last_month is before first_month")
+    months = months_between(first, last)
+    stored = {m.month: m for m in IndicatorMonth.objects.filter(month__in=months)}
+    stale = [month for month in months if not (month in stored and stored[month].is_fresh)]
+    by_month: dict[dt.date, list[MonthFigures]] = {
+        month: [_figures_from_json(row) for row in stored[month].rows]
+        for month in months
+        if month not in stale
+    }
+    if stale:
+        by_month.update(_compute_and_store(stale[0], stale[-1]))
+    rows = [row for month in months for row in by_month[month]]
+    if network is not None:
+        rows = [row for row in rows if row.network_id in (None, network.pk)]
+    # Whole area first, then the networks by name; months in order within each.
+    order = {None: ""}
+    order.update(Network.objects.values_list("pk", "name"))
+    rows = [row for row in rows if row.network_id in order]
+    return sorted(rows, key=lambda r: (r.network_id is not None, order[r.network_id], r.month))
+
+
+def _compute_and_store(first: dt.date, last: dt.date) -> dict[dt.date, list[MonthFigures]]:
+    """Compute every month from `first` to `last` for all networks, and store them
+    unless a write made them stale while they were being computed."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now()")
+        (started,) = cursor.fetchone()
+    rows = compute_indicators(first_month=first, last_month=last)
+    by_month: dict[dt.date, list[MonthFigures]] = {}
+    for row in rows:
+        by_month.setdefault(row.month, []).append(row)
+    IndicatorMonth.objects.bulk_create(
+        [
+            IndicatorMonth(
+                month=month,
+                rows=[_figures_to_json(row) for row in month_rows],
+                computed_from=started,
+            )
+            for month, month_rows in by_month.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["month"],
+        update_fields=["rows", "computed_from"],
+    )
+    return by_month
+
+
+def indicators_stale_from(day: dt.date | None) -> None:
+    """After the current transaction commits, mark the month of `day` and every later
+    month stale (every month when `day` is None): the writes that change the figures
+    call this (see volunteers.signals)."""
+
+    def mark():
+        months = IndicatorMonth.objects.all()
+        if day is not None:
+            months = months.filter(month__gte=month_start(day))
+        if months.update(invalidated_at=Now()) and cache.add(
+            REFRESH_QUEUED, True, timeout=REFRESH_DELAY_SECONDS
+        ):
+            # One refresh for a burst of writes: a coordinator approving a session's
+            # hours makes one recomputation, a little later, not twenty.
+            from volunteers.tasks import refresh_indicators
+
+            refresh_indicators.apply_async(countdown=REFRESH_DELAY_SECONDS)
+
+    transaction.on_commit(mark)
+
+
+def refresh(*, first_month: dt.date, last_month: dt.date) -> int:
+    """Compute and store the stale or missing months in the range; return how many."""
+    months = months_between(month_start(first_month), month_start(last_month))
+    fresh = {m.month for m in IndicatorMonth.objects.filter(month__in=months) if m.is_fresh}
+    stale = [month for month in months if month not in fresh]
+    if stale:
+        _compute_and_store(stale[0], stale[-1])
+    return len(stale)
+
+
+_DECIMAL_FIELDS = ("approved_hours", "credits_earned", "credits_spent", "credits_gifted")
+
+
+def _figures_to_json(row: "MonthFigures") -> dict:
+    data = asdict(row)
+    data["month"] = row.month.isoformat()
+    for name in _DECIMAL_FIELDS:
+        data[name] = str(data[name])
+    return data
+
+
+def _figures_from_json(data: dict) -> "MonthFigures":
+    data = dict(data)
+    data["month"] = dt.date.fromisoformat(data["month"])
+    for name in _DECIMAL_FIELDS:
+        data[name] = Decimal(data[name])
+    return MonthFigures(**data)
+
+
+def compute_indicators(
+    *, first_month: dt.date, last_month: dt.date, network: Network | None = None
+) -> list[MonthFigures]:
+    """`board_indicators`, computed from the entries themselves (seconds at a million
+    hour entries; the dashboard reads stored months instead)."""
     first, last = month_start(first_month), month_start(last_month)
     if last < first:
         raise ValueError("last_month is before first_month")

@@ -640,3 +640,27 @@ class SurveyResponse(models.Model):
 
     def __str__(self):
         return f"Survey for {self.hours_entry}"
+
+
+class IndicatorMonth(models.Model):
+    """The board's figures for one month, stored once computed (see
+    volunteers.indicators): recomputing them from a million hour entries takes
+    seconds, reading them back a millisecond. A write that changes a month's figures
+    marks it and every later month stale (`invalidated_at`); a stale or missing month
+    is computed again when next read."""
+
+    month = models.DateField(_("month"), unique=True)
+    rows = models.JSONField(_("figures per network and for the whole area"))
+    # Database time when the computation started: later writes make the month stale.
+    computed_from = models.DateTimeField(_("computed from data as of"))
+    invalidated_at = models.DateTimeField(_("made stale at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["month"]
+
+    def __str__(self):
+        return f"Indicators for {self.month:%B %Y}"
+
+    @property
+    def is_fresh(self) -> bool:
+        return self.invalidated_at is None or self.computed_from > self.invalidated_at

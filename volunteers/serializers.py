@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from assetmap.models import Asset
 from networks.models import Network
-from volunteers import services
+from volunteers import indicators, services
 from volunteers.models import (
     CreditEntry,
     CreditKind,
@@ -345,15 +345,6 @@ def _first_of(month: str) -> dt.date:
     return dt.date(int(year), int(number), 1)
 
 
-def _months_before(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 - count
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def _months_between(first: dt.date, last: dt.date) -> int:
-    return (last.year - first.year) * 12 + last.month - first.month + 1
-
-
 class IndicatorsQuery(serializers.Serializer):
     """`?network=<slug>&from=YYYY-MM&to=YYYY-MM`; by default the last 12 months of the
     whole area. Validated data: network (or None), first_month and last_month (dates)."""
@@ -371,10 +362,14 @@ class IndicatorsQuery(serializers.Serializer):
     def validate(self, data):
         this_month = timezone.localdate().replace(day=1)
         last = _first_of(data["to"]) if "to" in data else this_month
-        first = _first_of(data["from"]) if "from" in data else _months_before(last, 11)
+        first = (
+            _first_of(data["from"])
+            if "from" in data
+            else indicators.add_months(last, -(indicators.DEFAULT_MONTHS - 1))
+        )
         if first > last:
             raise serializers.ValidationError({"from": [FROM_AFTER_TO]})
-        if _months_between(first, last) > MAX_MONTHS:
+        if len(indicators.months_between(first, last)) > MAX_MONTHS:
             raise serializers.ValidationError({"to": [TOO_MANY_MONTHS]})
         return {"network": data.get("network"), "first_month": first, "last_month": last}
 

@@ -35,6 +35,7 @@ from assetmap.models import (
     WeekOfMonth,
 )
 from networks.models import Network
+from volunteers.indicators import indicators_stale_from
 
 SLUG_PREFIX = "scale-"
 SCALE_SLUG = r"^scale-[0-9]+$"  # "scale-model-railway" is somebody's real listing
@@ -390,8 +391,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         if clear:
             deleted = scale_clear()
+            indicators_stale_from(None)
             self.stdout.write(f"Deleted {deleted} scale assets.")
         result = scale_seed(count=assets)
+        # COPY sends no signals: the board's stored figures must be computed again.
+        indicators_stale_from(None)
         seconds = time.monotonic() - started
         if result.assets:
             numbers = f" (scale-{result.first_number:06d} to scale-{result.last_number:06d})"
