@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -125,6 +125,7 @@ def demo_load(*, today: dt.date | None = None) -> DemoSummary:
         batch_size=BATCH,
     )
 
+    _backdate_listings(today)
     programme = programme_load(users=users, today=today)
     volunteering = volunteering_load(users=users, today=today)
 
@@ -148,3 +149,26 @@ def _clean_all(objects: list) -> None:
     relations = [f.name for f in objects[0]._meta.concrete_fields if f.is_relation]
     for obj in objects:
         obj.full_clean(exclude=relations, validate_constraints=False)
+
+
+def _backdate_listings(today: dt.date) -> None:
+    """Spread the listings' creation over the last two and a half years (never after
+    their last check), so the board sees the map grow rather than appear in a day.
+    Their "created" history entries move with them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE assetmap_asset SET created_at = LEAST(
+                %(today)s::date - ((id * 37) %% 900 + 20) * interval '1 day',
+                COALESCE(assured_date, %(today)s::date) - interval '1 day'
+            ) + interval '10 hours'
+            """,
+            {"today": today},
+        )
+        cursor.execute(
+            """
+            UPDATE assetmap_historicalasset h
+            SET history_date = a.created_at
+            FROM assetmap_asset a WHERE a.id = h.id
+            """
+        )
