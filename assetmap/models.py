@@ -393,7 +393,26 @@ class Asset(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("admin:assetmap_asset_change", args=[self.pk])
+        return reverse("asset", args=[self.slug])
+
+    @property
+    def accessibility_labels(self) -> list[str]:
+        return [AccessibilityFeature(value).label for value in self.accessibility]
+
+    @property
+    def language_labels(self) -> list[str]:
+        return [Language(value).label for value in self.languages]
+
+    @property
+    def ages(self) -> str:
+        """The age range in words, or "" when it is for all ages."""
+        if self.age_min is not None and self.age_max is not None:
+            return _("%(low)d to %(high)d") % {"low": self.age_min, "high": self.age_max}
+        if self.age_min is not None:
+            return _("%(low)d and over") % {"low": self.age_min}
+        if self.age_max is not None:
+            return _("up to %(high)d") % {"high": self.age_max}
+        return ""
 
     def clean(self):
         errors = {}

@@ -8,6 +8,7 @@ admin.site.site_title = "Assetmap"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("assets/<slug:slug>/", views.asset_detail, name="asset"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("networks/", include("networks.urls")),

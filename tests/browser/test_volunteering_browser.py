@@ -173,3 +173,20 @@ def test_residents_see_the_volunteering_roles(live_site, open_page, coordinated_
     assert page.get_by_role("heading", name="Walk leader").is_visible()
     assert_accessible(page)
     screenshot(page, "volunteering-roles-phone")
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_the_asset_page_shows_its_volunteering_roles(
+    live_site, open_page, coordinated_asset, viewport
+):
+    from assetmap.models import Status
+
+    coordinated_asset.status = Status.PUBLISHED
+    coordinated_asset.description = "A gentle hour round Victoria Park."
+    coordinated_asset.save()
+    OpportunityFactory(asset=coordinated_asset, title="Walk leader", dbs_level="enhanced")
+    page = open_page(f"/assets/{coordinated_asset.slug}/", viewport=viewport)
+    assert page.get_by_role("heading", name="Volunteer here").is_visible()
+    assert page.get_by_role("heading", name="Walk leader").is_visible()
+    assert_accessible(page)
+    screenshot(page, f"asset-page-{viewport}")
