@@ -593,3 +593,71 @@ def test_giving_more_than_the_bank_holds_is_refused(
     )
     assertContains(response, services.NOT_ENOUGH_CREDITS)
     assert not CreditEntry.objects.exists()
+
+
+# --- Found in review ------------------------------------------------------------------
+
+
+def test_network_lead_cannot_open_the_edit_form_that_holds_contact_details(
+    client, network_lead, volunteer
+):
+    response = _page(client, network_lead, "volunteer_edit", volunteer.pk)
+    assert response.status_code == 403
+    assertNotContains(response, "val@example.org", status_code=403)
+
+
+def test_staff_cannot_log_hours_for_someone_outside_the_group(
+    client, network_lead, volunteer, other_coordinator
+):
+    their_group = other_coordinator.coordinator_assignments.get().asset
+    client.force_login(network_lead)
+    response = client.post(
+        reverse("volunteers:hours_log"),
+        {
+            "volunteer": volunteer.pk,
+            "asset": their_group.pk,
+            "date": YESTERDAY.isoformat(),
+            "hours": "1",
+        },
+    )
+    assert response.status_code in (200, 403)
+    assert not HoursEntry.objects.exists()
+    # Otherwise Carl would now see Val's contact details.
+    assert not volunteer.can_see_contact(other_coordinator)
+
+
+def test_the_bank_shown_on_the_overview_is_not_multiplied_by_the_volunteers(
+    client, network_lead, coordinator, coordinated_asset, volunteer
+):
+    VolunteerFactory(display_name="Noor", assets=[coordinated_asset])
+    services.credit_adjust(
+        bank_asset=coordinated_asset, amount=Decimal(10), reason="Grant", by=network_lead
+    )
+    response = _page(client, coordinator, "home")
+    assertContains(response, "bank: 10 credits")
+
+
+def test_an_odd_gift_reference_is_a_form_error_not_a_crash(client, volunteer_user, approved):
+    client.force_login(volunteer_user)
+    response = client.post(reverse("volunteers:gift"), {"reference": "V²", "amount": "1"})
+    assertContains(response, "There is no volunteer with that reference.")
+
+
+def test_a_nul_character_in_the_search_is_ignored(client, coordinator, volunteer):
+    assertContains(_page(client, coordinator, "list", q="Val\x00"), "Val")
+
+
+def test_hours_logged_by_someone_since_deleted_can_still_be_approved(
+    coordinator, volunteer, coordinated_asset
+):
+    from tests.factories import UserFactory
+
+    logger = UserFactory(username="gone")
+    entry = HoursEntryFactory(
+        volunteer=volunteer, asset=coordinated_asset, date=YESTERDAY, logged_by=logger
+    )
+    logger.delete()
+    entry.refresh_from_db()
+    services.hours_approve(entry=entry, by=coordinator)
+    entry.refresh_from_db()
+    assert entry.status == HoursStatus.APPROVED

@@ -222,7 +222,9 @@ def test_hours_filter_by_status_asset_volunteer_and_dates(
     old = log(volunteer, coordinated_asset, coordinator, date=YESTERDAY - dt.timedelta(days=10))
     recent = approved(volunteer, coordinated_asset, coordinator)
     femis = log(femi, coordinated_asset, coordinator)
-    elsewhere = log(femi, AssetFactory(), network_lead, date=YESTERDAY - dt.timedelta(days=2))
+    other_group = AssetFactory()
+    femi.assets.add(other_group)
+    elsewhere = log(femi, other_group, network_lead, date=YESTERDAY - dt.timedelta(days=2))
     client = client_for(network_lead)
 
     def ids(query):

@@ -135,12 +135,12 @@ class HoursForm(NoColonMixin, forms.Form):
         label=_("What they did"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
-    def __init__(self, *args, volunteers, groups, opportunities, **kwargs):
+    def __init__(self, *args, volunteers, groups, opportunities, own=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["volunteer"].queryset = volunteers
         self.fields["asset"].queryset = groups
         self.fields["opportunity"].queryset = opportunities
-        if volunteers.count() == 1:
+        if own:
             # Volunteers logging their own hours: nothing to choose.
             self.fields["volunteer"].initial = volunteers.get()
             self.fields["volunteer"].widget = forms.HiddenInput()
@@ -273,7 +273,9 @@ class GiftForm(NoColonMixin, forms.Form):
         reference = self.cleaned_data["reference"].strip().upper()
         number = reference.removeprefix("V")
         recipient = (
-            Volunteer.objects.active().filter(pk=int(number)).first() if number.isdigit() else None
+            Volunteer.objects.active().filter(pk=int(number)).first()
+            if number.isascii() and number.isdecimal() and len(number) < 12
+            else None
         )
         if recipient is None:
             raise ValidationError(_("There is no volunteer with that reference."))

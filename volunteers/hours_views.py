@@ -105,6 +105,7 @@ def hours_log(request):
         request.POST or None,
         initial={"asset": request.GET["group"]} if "group" in request.GET else None,
         volunteers=volunteers.distinct().order_by("display_name"),
+        own=not is_coordinating(user),
         groups=groups.order_by("name"),
         opportunities=Opportunity.objects.filter(asset__in=groups).select_related("asset"),
     )
@@ -245,7 +246,9 @@ def hours_correct(request, pk):
             "group": entry.asset.name,
         },
         submit=_("Send the correction"),
-        back_url=reverse("volunteers:me"),
+        back_url=reverse(
+            "volunteers:me" if entry.volunteer.user_id == request.user.pk else "volunteers:home"
+        ),
         intro=_("Approved hours are never changed: your correction replaces them once approved."),
     )
 

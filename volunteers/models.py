@@ -298,6 +298,7 @@ class SafeguardingCheck(models.Model):
         verbose_name=_("verified by"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
     verified_on = models.DateField(_("verified on"))
@@ -418,6 +419,7 @@ class HoursEntry(models.Model):
         verbose_name=_("logged by"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -541,6 +543,7 @@ class CreditEntry(models.Model):
         verbose_name=_("recorded by"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)

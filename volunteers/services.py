@@ -96,9 +96,11 @@ def _require_coordinator(user, asset: Asset) -> None:
 
 
 def _require_loggable_by(user, volunteer: Volunteer, asset: Asset) -> None:
-    if _is_self(user, volunteer) or roles.is_staff_member(user):
+    """Volunteers log their own hours anywhere; coordinators (and staff) log hours for
+    the members of the group only."""
+    if _is_self(user, volunteer):
         return
-    if not coordinates(user, asset):
+    if not (roles.is_staff_member(user) or coordinates(user, asset)):
         raise PermissionDenied(NOT_YOUR_HOURS)
     _require_member(volunteer, asset)
 
@@ -137,7 +139,8 @@ def volunteer_save(
         stored = _lock(volunteer)
         if stored.is_erased:
             raise ValidationError(ERASED)
-        if not (_is_self(by, stored) or roles.is_staff_member(by) or stored.is_coordinated_by(by)):
+        # Only people who may see the contact details may change them: not staff.
+        if not stored.can_see_contact(by):
             raise PermissionDenied(NOT_THEIR_EDITOR)
     if volunteer.consent_text.strip() and volunteer.consent_given_at is None:
         volunteer.consent_given_at = timezone.now()
@@ -351,9 +354,8 @@ def hours_log_bulk(
     """A coordinator logs a session's hours for several volunteers at once: every
     entry is saved, or (if any is refused) none is."""
     _require_coordinator(by, asset)
-    if not roles.is_staff_member(by):
-        for volunteer, _hours, _description in entries:
-            _require_member(volunteer, asset)
+    for volunteer, _hours, _description in entries:
+        _require_member(volunteer, asset)
     return [
         _create_entry(
             volunteer=volunteer,
@@ -423,7 +425,10 @@ def hours_correct(
 ) -> HoursEntry:
     """Correct approved hours with a new pending entry for the same day and asset that
     replaces the original once approved. The original is never changed."""
-    _require_loggable_by(by, entry.volunteer, entry.asset)
+    if not (
+        _is_self(by, entry.volunteer) or roles.is_staff_member(by) or coordinates(by, entry.asset)
+    ):
+        raise PermissionDenied(NOT_YOUR_HOURS)
     if entry.status != HoursStatus.APPROVED:
         raise ValidationError(ONLY_APPROVED_CORRECTED)
     if entry.corrections.exclude(status=HoursStatus.REJECTED).exists():

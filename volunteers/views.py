@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -110,7 +110,7 @@ def home(request):
         "groups": groups_of(user)
         .annotate(
             volunteer_count=Count("volunteers", distinct=True),
-            bank=Sum("credit_bank_entries__amount"),
+            bank=_bank_balance(),
         )
         .order_by("name"),
         "checks_due": SafeguardingCheck.objects.visible_to(user)
@@ -119,6 +119,19 @@ def home(request):
         "can_see_indicators": roles.is_professional(user),
     }
     return render(request, "volunteers/home.html", context)
+
+
+def _bank_balance():
+    """Each group's bank balance, as a subquery: summed over a join with its volunteers
+    it would be counted once per volunteer."""
+    rows = (
+        CreditEntry.objects.filter(bank_asset=OuterRef("pk"))
+        .order_by()
+        .values("bank_asset")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Subquery(rows, output_field=DecimalField(max_digits=10, decimal_places=2))
 
 
 # --- Volunteers -----------------------------------------------------------------------
@@ -136,7 +149,7 @@ def volunteer_list(request):
         .annotate(balance=Sum("credit_entries__amount"))
         .order_by("display_name", "pk")
     )
-    if query := request.GET.get("q", "").strip():
+    if query := request.GET.get("q", "").replace("\x00", "").strip():
         volunteers = volunteers.filter(display_name__icontains=query)
     page = Paginator(volunteers, VOLUNTEERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "volunteers/volunteer_list.html", {"page": page, "query": query})
@@ -152,6 +165,7 @@ def volunteer_detail(request, pk):
         "volunteer": volunteer,
         "can_see_contact": volunteer.can_see_contact(user),
         "can_manage": roles.is_staff_member(user) or volunteer.is_coordinated_by(user),
+        "can_edit": volunteer.can_see_contact(user),
         "is_staff": roles.is_staff_member(user),
         "groups": volunteer.assets.order_by("name"),
         "hours": HoursEntry.objects.visible_to(user)
@@ -178,7 +192,8 @@ def volunteer_add(request):
 @require_http_methods(["GET", "POST"])
 def volunteer_edit(request, pk):
     volunteer = get_object_or_404(Volunteer.objects.visible_to(request.user).active(), pk=pk)
-    if not (roles.is_staff_member(request.user) or volunteer.is_coordinated_by(request.user)):
+    # The form holds contact details: only those who may see them edit it.
+    if not volunteer.can_see_contact(request.user):
         raise PermissionDenied(services.NOT_THEIR_EDITOR)
     return _volunteer_form(request, volunteer)
 
