@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "leaflet",
     "simple_history",
     "assetmap",
@@ -195,6 +197,20 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "assetmap.rest.exception_handler",
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+# The OpenAPI document at /api/schema/ and its documentation at /api/docs/, with the
+# Swagger UI files served from static (the sidecar), never a CDN.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Assetmap API",
+    "DESCRIPTION": "Community assets, GP-network neighbourhoods and volunteering.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # Map tiles: OpenStreetMap by default; on a closed network point TILES_URL at a local

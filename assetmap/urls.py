@@ -1,7 +1,16 @@
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from assetmap import views
+
+# Swagger UI (pinned in requirements.txt) adds one <style> element: allow exactly it,
+# by hash, on this page only; the rest of the strict policy stands.
+SWAGGER_UI_STYLE = "'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='"
+api_docs = csp_update({"style-src": [SWAGGER_UI_STYLE]})(
+    SpectacularSwaggerSplitView.as_view(url_name="schema")
+)
 
 admin.site.site_header = "Assetmap administration"
 admin.site.site_title = "Assetmap"
@@ -14,4 +23,6 @@ urlpatterns = [
     path("networks/", include("networks.urls")),
     path("volunteering/", include("volunteers.urls")),
     path("api/v1/", include("assetmap.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", api_docs, name="api-docs"),
 ]

@@ -13,6 +13,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
 )
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
@@ -407,6 +408,14 @@ class IndicatorsViewSet(viewsets.ViewSet):
 
     permission_classes = [IsProfessional]
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("network", str, description="A network's slug; all if left out."),
+            OpenApiParameter("from", str, description="First month, YYYY-MM."),
+            OpenApiParameter("to", str, description="Last month, YYYY-MM."),
+        ],
+        responses=s.IndicatorsResponseSerializer,
+    )
     def list(self, request):
         query = _query(s.IndicatorsQuery, request)
         network = query["network"]

@@ -400,3 +400,18 @@ class MonthFiguresSerializer(serializers.Serializer):
     verified_share = serializers.FloatField(allow_null=True)
     events_held = serializers.IntegerField()
     people_reached = serializers.IntegerField()
+
+
+class IndicatorsResponseSerializer(serializers.Serializer):
+    """What `GET /api/v1/indicators/` answers (for the OpenAPI document)."""
+
+    network = serializers.CharField(allow_null=True, help_text="The network's slug, or null.")
+    # "from" is a Python keyword: declared in get_fields.
+    indicators = IndicatorSerializer(many=True)
+    months = MonthFiguresSerializer(many=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.CharField(help_text="First month, YYYY-MM.")
+        fields["to"] = serializers.CharField(help_text="Last month, YYYY-MM.")
+        return fields

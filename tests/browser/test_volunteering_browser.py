@@ -190,3 +190,9 @@ def test_the_asset_page_shows_its_volunteering_roles(
     assert page.get_by_role("heading", name="Walk leader").is_visible()
     assert_accessible(page)
     screenshot(page, f"asset-page-{viewport}")
+
+
+def test_the_api_documentation_works_under_the_content_security_policy(live_site, open_page):
+    page = open_page("/api/docs/", viewport="desktop")
+    page.wait_for_selector("text=/api/v1/hours/")
+    screenshot(page, "api-docs-desktop")
