@@ -12,5 +12,5 @@ def navigation(request) -> dict:
         return {"nav_volunteering": ""}
     if roles.is_staff_member(user) or roles.has_role(user, roles.Role.COORDINATOR):
         return {"nav_volunteering": "coordinating"}
-    is_volunteer = Volunteer.objects.active().filter(user=user).exists()
+    is_volunteer = Volunteer.objects.of_login(user) is not None
     return {"nav_volunteering": "own" if is_volunteer else ""}

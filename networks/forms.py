@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from assetmap.forms import NoColonMixin
 from assetmap.geo import validate_in_uk
 from assetmap.models import Asset, AssetKind, Organisation, Status
 from networks.models import (
@@ -27,14 +28,6 @@ LINKABLE_STATUSES = [Status.DRAFT, Status.PENDING_REVIEW, Status.PUBLISHED]
 # Without JavaScript the event form shows this many empty rows for new groups;
 # with it, one row and an "Add another" button.
 EMPTY_GROUP_ROWS = 3
-
-
-class NoColonMixin:
-    """Labels without the trailing colon Django adds by default (GOV.UK style)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
 
 def linkable_assets(network: Network, user):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from assetmap import roles
+from assetmap.forms import show_service_errors
 from assetmap.models import Asset
 from networks import forms, services
 from networks.models import Connection, ListeningEvent, Network, Story, Theme, WishlistItem
@@ -33,12 +34,8 @@ def _forbidden(request, network: Network):
 
 
 def _show_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: beside its field where the form has it."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, field_errors in error.error_dict.items():
-        form.add_error(field if field in form.fields or field == "place" else None, field_errors)
+    # The event form reports errors about the point under "place".
+    show_service_errors(form, error, also=("place",))
 
 
 def _done(request, network: Network, message: str):

@@ -54,7 +54,7 @@ def _input(view, serializer_class) -> dict:
 
 def _own_volunteer(user, field: str) -> Volunteer:
     """The caller's own volunteer record, for requests that leave the volunteer out."""
-    volunteer = Volunteer.objects.filter(user=user).first() if user.is_authenticated else None
+    volunteer = Volunteer.objects.of_login(user)
     if volunteer is None:
         raise exceptions.ValidationError({field: [VOLUNTEER_NEEDED]})
     return volunteer

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assetmap.forms import NoColonMixin
 from assetmap.models import Asset
 from volunteers import services
 from volunteers.models import (
@@ -20,12 +21,6 @@ from volunteers.models import (
 )
 
 HOURS_HELP = _("In quarter hours: 1.5 is an hour and a half.")
-
-
-class NoColonMixin:
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
 
 class DateInput(forms.DateInput):

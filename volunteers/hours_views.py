@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assetmap import roles
+from assetmap.forms import show_service_errors
 from volunteers import forms, services
 from volunteers.models import (
     CreditEntry,
@@ -27,8 +28,6 @@ from volunteers.views import (
     group_for,
     groups_of,
     is_coordinating,
-    own_volunteer,
-    show_errors,
     signed_in,
 )
 
@@ -45,7 +44,7 @@ def _form_page(request, form, *, title: str, submit: str, back_url: str, **extra
 
 
 def _volunteer_or_refuse(user) -> Volunteer:
-    volunteer = own_volunteer(user)
+    volunteer = Volunteer.objects.of_login(user)
     if volunteer is None:
         raise PermissionDenied(_("This page is for volunteers with a login."))
     return volunteer
@@ -71,9 +70,7 @@ def me(request):
         .filter(volunteer=volunteer)
         .aggregate(total=Sum("hours"))["total"]
         or 0,
-        "surveys_due": [e for e in hours if e.status == HoursStatus.APPROVED and not e.answered][
-            :5
-        ],
+        "surveys_due": hours.filter(status=HoursStatus.APPROVED, answered=False)[:5],
         "ledger": CreditEntry.objects.filter(volunteer=volunteer).select_related(
             "spend_partner", "hours_entry__asset"
         )[:50],
@@ -92,7 +89,7 @@ def hours_log(request):
     """One entry. A volunteer logs their own hours at their groups; a coordinator logs
     hours for the volunteers of the groups they coordinate."""
     user = request.user
-    volunteer = own_volunteer(user)
+    volunteer = Volunteer.objects.of_login(user)
     if is_coordinating(user):
         groups = groups_of(user)
         volunteers = Volunteer.objects.visible_to(user).active().filter(assets__in=groups)
@@ -113,7 +110,7 @@ def hours_log(request):
         try:
             services.hours_log(**form.cleaned_data, by=user)
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("The hours were logged. A coordinator will check them."))
             return redirect("volunteers:home")
@@ -146,7 +143,7 @@ def session_log(request, slug):
                 by=request.user,
             )
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(
                 request, _("Hours logged for %(count)d volunteers.") % {"count": len(entries)}
@@ -193,14 +190,15 @@ def hours_approve(request, pk):
 @require_http_methods(["GET", "POST"])
 def hours_reject(request, pk):
     entry = _entry_for(request, pk)
-    if not (roles.is_staff_member(request.user) or entry.asset in groups_of(request.user)):
+    user = request.user
+    if not (roles.is_staff_member(user) or groups_of(user).filter(pk=entry.asset_id).exists()):
         raise PermissionDenied(services.NOT_COORDINATOR)
     form = forms.RejectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.hours_reject(entry=entry, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("The hours were rejected; the volunteer sees why."))
             return redirect(_back(request))
@@ -229,7 +227,7 @@ def hours_correct(request, pk):
         try:
             services.hours_correct(entry=entry, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -263,7 +261,7 @@ def survey(request, pk):
         try:
             services.survey_answer(entry=entry, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Thank you for telling us how it went."))
             return redirect("volunteers:me")
@@ -296,7 +294,7 @@ def credits_spend(request):
                 by=request.user,
             )
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Spent %(amount)s credits.") % {"amount": data["amount"]})
             return redirect("volunteers:me")
@@ -326,7 +324,7 @@ def credits_gift(request):
                 by=request.user,
             )
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -363,7 +361,7 @@ def bank_give(request, slug):
                 by=request.user,
             )
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("The credits were given."))
             return redirect("volunteers:group", slug=group.slug)
@@ -411,7 +409,7 @@ def _adjust(request, *, holder: dict, title: str, back_url: str):
         try:
             services.credit_adjust(**holder, **form.cleaned_data, by=request.user)
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("The adjustment was recorded."))
             return redirect(back_url)

@@ -242,8 +242,7 @@ def board_indicators(
     if last < first:
         raise ValueError("last_month is before first_month")
     months = months_between(first, last)
-    stored = {m.month: m for m in IndicatorMonth.objects.filter(month__in=months)}
-    stale = [month for month in months if not (month in stored and stored[month].is_fresh)]
+    stored, stale = _stored_and_stale(months)
     by_month: dict[dt.date, list[MonthFigures]] = {
         month: [_figures_from_json(row) for row in stored[month].rows]
         for month in months
@@ -259,6 +258,14 @@ def board_indicators(
     order.update(Network.objects.values_list("pk", "name"))
     rows = [row for row in rows if row.network_id in order]
     return sorted(rows, key=lambda r: (r.network_id is not None, order[r.network_id], r.month))
+
+
+def _stored_and_stale(months: list[dt.date]) -> tuple[dict, list[dt.date]]:
+    """The stored `IndicatorMonth`s of `months`, and the months to compute again (stale
+    or never computed), in order."""
+    stored = {m.month: m for m in IndicatorMonth.objects.filter(month__in=months)}
+    stale = [month for month in months if not (month in stored and stored[month].is_fresh)]
+    return stored, stale
 
 
 def _compute_and_store(first: dt.date, last: dt.date) -> dict[dt.date, list[MonthFigures]]:
@@ -310,9 +317,9 @@ def indicators_stale_from(day: dt.date | None) -> None:
 
 def refresh(*, first_month: dt.date, last_month: dt.date) -> int:
     """Compute and store the stale or missing months in the range; return how many."""
-    months = months_between(month_start(first_month), month_start(last_month))
-    fresh = {m.month for m in IndicatorMonth.objects.filter(month__in=months) if m.is_fresh}
-    stale = [month for month in months if month not in fresh]
+    _stored, stale = _stored_and_stale(
+        months_between(month_start(first_month), month_start(last_month))
+    )
     if stale:
         _compute_and_store(stale[0], stale[-1])
     return len(stale)

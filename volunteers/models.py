@@ -101,6 +101,12 @@ class VolunteerQuerySet(models.QuerySet):
     def active(self):
         return self.filter(erased_at__isnull=True)
 
+    def of_login(self, user) -> "Volunteer | None":
+        """The volunteer record of the signed-in `user`, if they have one."""
+        if not user.is_authenticated:
+            return None
+        return self.active().filter(user=user).first()
+
     def with_contact_visible_to(self, user):
         """Annotate `contact_visible`: `Volunteer.can_see_contact(user)` for a whole
         page of volunteers in one query."""
@@ -186,6 +192,11 @@ class Volunteer(models.Model):
         """Whether `user` coordinates one of the assets this volunteer belongs to."""
         assets = coordinated_assets(user)
         return Volunteer.objects.filter(pk=self.pk).filter(belonging_to(assets)).exists()
+
+    def is_managed_by(self, user) -> bool:
+        """Who looks after the record (checks, erasure): staff, and the coordinators of
+        the volunteer's groups. Contact details are narrower: see `can_see_contact`."""
+        return roles.is_staff_member(user) or self.is_coordinated_by(user)
 
     def can_see_contact(self, user) -> bool:
         """Contact details and skills: the volunteer themselves and the coordinators of

@@ -239,7 +239,7 @@ def safeguarding_check_record(
     """Record that somebody saw a volunteer's DBS certificate: its level and dates only.
     The person recording it is the one who verified it. A re-check is a new record."""
     volunteer = check.volunteer
-    if not (roles.is_staff_member(by) or volunteer.is_coordinated_by(by)):
+    if not volunteer.is_managed_by(by):
         raise PermissionDenied(NOT_THEIR_CHECKER)
     if volunteer.is_erased:
         raise ValidationError(ERASED)
@@ -616,7 +616,7 @@ def volunteer_erase(*, volunteer: Volunteer, by: AbstractBaseUser) -> Volunteer:
     """Remove a volunteer's personal data (UK GDPR erasure). Their hours, credits and
     survey scores stay, attached to the anonymous record, so every total is unchanged;
     survey comments go, since they may identify the person."""
-    if not (roles.is_staff_member(by) or volunteer.is_coordinated_by(by)):
+    if not volunteer.is_managed_by(by):
         raise PermissionDenied(NOT_THEIR_COORDINATOR)
     volunteer = _lock(volunteer)
     if volunteer.user is not None:

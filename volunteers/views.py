@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assetmap import roles
+from assetmap.forms import show_service_errors
 from assetmap.models import Asset
 from volunteers import forms, services
 from volunteers.models import (
@@ -35,22 +36,6 @@ VOLUNTEERS_PER_PAGE = 50
 
 def forbidden(request, reason: str):
     return render(request, FORBIDDEN, {"reason": reason}, status=403)
-
-
-def show_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: beside its field where the form has it."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, field_errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, field_errors)
-
-
-def own_volunteer(user) -> Volunteer | None:
-    """The volunteer record of the signed-in person, if they have one."""
-    if not user.is_authenticated:
-        return None
-    return Volunteer.objects.active().filter(user=user).first()
 
 
 def is_coordinating(user) -> bool:
@@ -100,7 +85,7 @@ def home(request):
     """Coordinators and staff: what needs doing. Volunteers: their own record."""
     user = request.user
     if not is_coordinating(user):
-        if own_volunteer(user):
+        if Volunteer.objects.of_login(user):
             return redirect("volunteers:me")
         raise PermissionDenied(_("These pages are for volunteer coordinators and volunteers."))
     context = {
@@ -164,7 +149,7 @@ def volunteer_detail(request, pk):
     context = {
         "volunteer": volunteer,
         "can_see_contact": volunteer.can_see_contact(user),
-        "can_manage": roles.is_staff_member(user) or volunteer.is_coordinated_by(user),
+        "can_manage": volunteer.is_managed_by(user),
         "can_edit": volunteer.can_see_contact(user),
         "is_staff": roles.is_staff_member(user),
         "groups": volunteer.assets.order_by("name"),
@@ -207,7 +192,7 @@ def _volunteer_form(request, volunteer: Volunteer):
                 volunteer=form.instance, by=request.user, assets=list(form.cleaned_data["assets"])
             )
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("The volunteer's record was saved."))
             return redirect("volunteers:volunteer", pk=form.instance.pk)
@@ -218,7 +203,7 @@ def _volunteer_form(request, volunteer: Volunteer):
 @signed_in
 @require_http_methods(["GET", "POST"])
 def own_details(request):
-    volunteer = own_volunteer(request.user)
+    volunteer = Volunteer.objects.of_login(request.user)
     if volunteer is None:
         raise PermissionDenied(_("This page is for volunteers."))
     form = forms.OwnDetailsForm(request.POST or None, instance=volunteer)
@@ -226,7 +211,7 @@ def own_details(request):
         try:
             services.volunteer_save(volunteer=form.instance, by=request.user)
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Your details were saved."))
             return redirect("volunteers:me")
@@ -254,7 +239,7 @@ def volunteer_invite(request, pk):
 @require_http_methods(["GET", "POST"])
 def volunteer_erase(request, pk):
     volunteer = get_object_or_404(Volunteer.objects.visible_to(request.user).active(), pk=pk)
-    if not (roles.is_staff_member(request.user) or volunteer.is_coordinated_by(request.user)):
+    if not volunteer.is_managed_by(request.user):
         raise PermissionDenied(services.NOT_THEIR_COORDINATOR)
     if request.method == "POST":
         services.volunteer_erase(volunteer=volunteer, by=request.user)
@@ -270,7 +255,7 @@ def volunteer_erase(request, pk):
 @require_http_methods(["GET", "POST"])
 def check_add(request, pk):
     volunteer = get_object_or_404(Volunteer.objects.visible_to(request.user).active(), pk=pk)
-    if not (roles.is_staff_member(request.user) or volunteer.is_coordinated_by(request.user)):
+    if not volunteer.is_managed_by(request.user):
         raise PermissionDenied(services.NOT_THEIR_CHECKER)
     form = forms.SafeguardingCheckForm(
         request.POST or None, instance=SafeguardingCheck(volunteer=volunteer)
@@ -279,7 +264,7 @@ def check_add(request, pk):
         try:
             services.safeguarding_check_record(check=form.instance, by=request.user)
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("The check was recorded."))
             return redirect("volunteers:volunteer", pk=pk)
@@ -340,7 +325,7 @@ def _opportunity_form(request, group: Asset, opportunity: Opportunity):
         try:
             services.opportunity_save(opportunity=form.instance, by=request.user)
         except ValidationError as error:
-            show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("The role was saved."))
             return redirect("volunteers:group", slug=group.slug)
