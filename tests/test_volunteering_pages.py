@@ -661,3 +661,26 @@ def test_hours_logged_by_someone_since_deleted_can_still_be_approved(
     services.hours_approve(entry=entry, by=coordinator)
     entry.refresh_from_db()
     assert entry.status == HoursStatus.APPROVED
+
+
+def test_names_and_reasons_written_as_html_are_shown_as_text(
+    client, coordinator, coordinated_asset, volunteer_user
+):
+    attack = "<img src=x onerror=alert(1)>"
+    sneaky = VolunteerFactory(display_name=attack, assets=[coordinated_asset], user=volunteer_user)
+    entry = services.hours_log(
+        volunteer=sneaky,
+        asset=coordinated_asset,
+        date=YESTERDAY,
+        hours=Decimal(1),
+        description=attack,
+        by=volunteer_user,
+    )
+    for name, args in [("home", []), ("list", []), ("volunteer", [sneaky.pk])]:
+        response = _page(client, coordinator, name, *args)
+        assertContains(response, "&lt;img src=x onerror=alert(1)&gt;")
+        assertNotContains(response, attack)
+    services.hours_reject(entry=entry, by=coordinator, reason=attack)
+    response = _page(client, volunteer_user, "me")
+    assertContains(response, "&lt;img src=x onerror=alert(1)&gt;")
+    assertNotContains(response, attack)
