@@ -194,6 +194,37 @@ class Category(models.Model):
             )
 
 
+class PostcodeQuerySet(models.QuerySet):
+    def point_of(self, value: str):
+        """The point of the postcode a person typed, in any spacing or case. Raises
+        ValidationError for a malformed postcode, or one the directory does not hold."""
+        postcode = normalise_postcode(value)
+        found = self.filter(postcode=postcode).values_list("location", flat=True).first()
+        if found is None:
+            raise ValidationError(
+                UNKNOWN_POSTCODE, code="unknown_postcode", params={"postcode": postcode}
+            )
+        return found
+
+
+UNKNOWN_POSTCODE = _("We do not know the postcode %(postcode)s. Check it, or search near a place.")
+
+
+class Postcode(models.Model):
+    """A UK postcode and the point it stands for (the directory's centroid), so a
+    postcode typed in a search or form becomes a place on the map. Terminated
+    postcodes stay, marked, because old letters and records still carry them."""
+
+    postcode = models.CharField(_("postcode"), max_length=8, primary_key=True)
+    location = models.PointField(_("location"), srid=4326)
+    terminated = models.DateField(_("terminated"), null=True, blank=True)
+
+    objects = PostcodeQuerySet.as_manager()
+
+    def __str__(self):
+        return self.postcode
+
+
 class Organisation(models.Model):
     """The organisation that runs one or more assets (ORUK `organization`)."""
 
