@@ -4,9 +4,13 @@ from django.urls import path
 from rest_framework import routers
 from rest_framework.authtoken.views import obtain_auth_token
 
+from assetmap import api as assets_api
 from volunteers import api as volunteers_api
 
 router = routers.DefaultRouter()
+router.register("assets", assets_api.AssetViewSet, basename="asset")
+router.register("categories", assets_api.CategoryViewSet, basename="category")
+router.register("organisations", assets_api.OrganisationViewSet, basename="organisation")
 router.register("volunteers", volunteers_api.VolunteerViewSet, basename="volunteer")
 router.register("opportunities", volunteers_api.OpportunityViewSet, basename="opportunity")
 router.register(

@@ -14,13 +14,25 @@ contact / phone    Asset.contact_name / email / phone
 
 import calendar
 import datetime as dt
+import math
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.geos import Polygon
+from django.contrib.gis.measure import D
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+    TrigramWordSimilarity,
+)
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db.models import Exists, F, OuterRef, Q, Subquery
@@ -34,6 +46,10 @@ from assetmap.geo import validate_in_uk
 from assetmap.postcodes import normalise_postcode
 
 LONDON = ZoneInfo("Europe/London")
+
+# Stemming for search: "walks" and "walking" find "walk".
+SEARCH_CONFIG = "english"
+METRES_PER_DEGREE_LATITUDE = 111_320
 
 
 class ChoiceArrayField(ArrayField):
@@ -259,6 +275,65 @@ class AssetQuerySet(models.QuerySet):
     def in_network(self, network):
         return self.filter(network=network)
 
+    def search(self, text: str):
+        """Assets matching `text`, each with a `relevance`: full-text on the name,
+        audience and description (stemmed, web-search syntax: "quoted phrase", -not).
+        Only when no asset matches the words does spelling come in: names close to
+        them ("yogga" finds "Gentle Yoga"). Always fuzzy, "walking" would also find
+        "Talking Café". One query: PostgreSQL checks "nothing matched" once."""
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        words_match = Q(search_vector=query)
+        spelled_close = Q(name__trigram_word_similar=text) & ~Exists(self.filter(words_match))
+        return self.filter(words_match | spelled_close).annotate(
+            relevance=SearchRank(F("search_vector"), query) + TrigramWordSimilarity(text, "name")
+        )
+
+    def near(self, point, metres: float):
+        """Assets within `metres` (true metres on the sphere) of `point`, each with its
+        `distance`. The bounding box first lets the GiST index find the candidates;
+        the distance on the sphere then keeps the ones inside the circle."""
+        lat_margin = metres / METRES_PER_DEGREE_LATITUDE
+        # A degree of longitude shrinks towards the poles: widen by the narrowest edge.
+        edge_lat = min(abs(point.y) + lat_margin, 89.9)
+        lng_margin = lat_margin / max(math.cos(math.radians(edge_lat)), 1e-6)
+        box = Polygon.from_bbox(
+            (point.x - lng_margin, point.y - lat_margin, point.x + lng_margin, point.y + lat_margin)
+        )
+        box.srid = 4326
+        return self.filter(
+            location__bboverlaps=box, location__distance_lte=(point, D(m=metres))
+        ).with_distance(point)
+
+    def with_distance(self, point):
+        return self.annotate(distance=Distance("location", point))
+
+    def in_bbox(self, box: Polygon):
+        return self.filter(location__bboverlaps=box)
+
+    def meeting_on(self, weekday: int, at: dt.time | None = None, today: dt.date | None = None):
+        """Assets with a session on `weekday` (every week or some weeks of the month),
+        running at `at` when given, that has not ended before `today`."""
+        sessions = RecurringSession.objects.filter(asset=OuterRef("pk"), weekday=weekday).exclude(
+            valid_to__lt=today or timezone.localdate()
+        )
+        if at is not None:
+            sessions = sessions.filter(opens_at__lte=at, closes_at__gt=at)
+        return self.filter(Exists(sessions))
+
+    def for_age(self, age: int):
+        """Assets whose age range (if any) includes `age`."""
+        return self.filter(
+            Q(age_min__isnull=True) | Q(age_min__lte=age),
+            Q(age_max__isnull=True) | Q(age_max__gte=age),
+        )
+
+    def in_categories(self, categories):
+        """Assets in any of `categories` or their sub-categories."""
+        through = Asset.categories.through.objects.filter(asset=OuterRef("pk"))
+        return self.filter(
+            Exists(through.filter(Q(category__in=categories) | Q(category__parent__in=categories)))
+        )
+
     def open_at(self, moment: dt.datetime):
         """Assets with a session running at `moment` (evaluated in UK local time)."""
         return self.filter(
@@ -386,8 +461,24 @@ class Asset(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Kept by PostgreSQL itself, so every way of writing an asset keeps it current.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("name", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("audience", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("description", weight="C", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
     history = HistoricalRecords(
-        excluded_fields=["contact_name", "email", "phone", "created_at", "updated_at"],
+        excluded_fields=[
+            "contact_name",
+            "email",
+            "phone",
+            "created_at",
+            "updated_at",
+            "search_vector",
+        ],
         m2m_fields=[categories],
     )
 
@@ -418,6 +509,8 @@ class Asset(models.Model):
         indexes = [
             models.Index(fields=["status", "network"]),
             models.Index(fields=["assured_date"]),
+            GinIndex(fields=["search_vector"], name="asset_search_vector"),
+            GinIndex(fields=["name"], name="asset_name_trigram", opclasses=["gin_trgm_ops"]),
         ]
 
     def __str__(self):
@@ -499,10 +592,19 @@ class Asset(models.Model):
         ]
         return min(upcoming, key=lambda o: o.start, default=None)
 
-    def can_edit(self, user) -> bool:
-        """Staff and facilitators edit assets (in any network: only the programme's
-        events, stories, connections and wishes are limited to a facilitator's networks)."""
+    def can_edit_somewhere(self, user) -> bool:
+        """Whether `user` edits listings at all: network leads and facilitators."""
         return roles.is_staff_member(user) or roles.has_role(user, roles.Role.FACILITATOR)
+
+    def can_edit(self, user) -> bool:
+        """Network leads edit every listing; facilitators those in the networks they
+        work in, and those in no network (online groups, places outside every
+        network), which belong to the whole area."""
+        if roles.is_staff_member(user):
+            return True
+        if not roles.has_role(user, roles.Role.FACILITATOR):
+            return False
+        return self.network_id is None or self.network.facilitators.filter(pk=user.pk).exists()
 
 
 class Frequency(models.TextChoices):

@@ -99,6 +99,10 @@ DATABASES = {
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Search's spelling fallback: "yogga" is 0.57 like "Gentle Yoga", under pg_trgm's 0.6.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+    "-c pg_trgm.word_similarity_threshold=0.5"
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:63799/0")
@@ -200,6 +204,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "assetmap.rest.exception_handler",
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Only suggested listings are throttled (assetmap.api.SuggestionThrottle).
+    "DEFAULT_THROTTLE_RATES": {"suggestions": env.str("SUGGESTIONS_RATE", default="10/hour")},
 }
 
 # The OpenAPI document at /api/schema/ and its documentation at /api/docs/, with the

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser, Group
 
 from assetmap.models import Asset, Status
 from assetmap.roles import Role
-from tests.factories import AssetFactory
+from tests.factories import AssetFactory, NetworkFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +56,12 @@ def test_coordinators_manage_volunteers_in_the_admin_but_link_workers_do_not():
     assert coordinator.permissions.filter(codename="view_hoursentry").exists()
     assert not coordinator.permissions.filter(codename="change_creditentry").exists()
     assert not link_worker.permissions.filter(content_type__app_label="volunteers").exists()
+
+
+def test_a_facilitator_edits_listings_in_their_networks_and_in_none(facilitator):
+    theirs, other = NetworkFactory(), NetworkFactory()
+    theirs.facilitators.add(facilitator)
+
+    assert AssetFactory(network=theirs).can_edit(facilitator)
+    assert AssetFactory(network=None).can_edit(facilitator)
+    assert not AssetFactory(network=other).can_edit(facilitator)

@@ -15,7 +15,7 @@ from assetmap.demo.builder import DemoBuilder
 from assetmap.demo.organisations import ORGANISATIONS
 from assetmap.demo.programme import programme_load
 from assetmap.demo.volunteering import volunteering_load
-from assetmap.models import Asset, Category, Organisation, RecurringSession
+from assetmap.models import Asset, Category, Organisation, Postcode, RecurringSession
 from networks.models import Network, Practice
 
 BATCH = 500
@@ -126,6 +126,7 @@ def demo_load(*, today: dt.date | None = None) -> DemoSummary:
     )
 
     _backdate_listings(today)
+    _demo_postcodes([*practices, *assets])
     programme = programme_load(users=users, today=today)
     volunteering = volunteering_load(users=users, today=today)
 
@@ -137,6 +138,21 @@ def demo_load(*, today: dt.date | None = None) -> DemoSummary:
         sessions=len(sessions),
         programme=programme,
         volunteering=volunteering,
+    )
+
+
+def _demo_postcodes(places: list) -> None:
+    """The demo's invented postcodes as a small postcode directory (the first place
+    with each postcode stands for it), so searching near a demo postcode works before
+    a real directory is imported. Postcodes already in the table are kept."""
+    points = {}
+    for place in places:
+        if place.postcode and place.location is not None:
+            points.setdefault(place.postcode, place.location)
+    Postcode.objects.bulk_create(
+        [Postcode(postcode=code, location=point) for code, point in points.items()],
+        ignore_conflicts=True,
+        batch_size=BATCH,
     )
 
 
