@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, renderers, throttling, viewsets
+from rest_framework import mixins, negotiation, permissions, renderers, throttling, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -24,17 +24,21 @@ from assetmap import services
 from assetmap.filters import AssetFilter
 from assetmap.models import Asset, Category, Organisation, Status
 
-ERRORS = {
-    400: OpenApiResponse(description="Bad input: messages by parameter or field."),
-    401: OpenApiResponse(description="Sign in first."),
-    403: OpenApiResponse(description="Not allowed: the reason is in `detail`."),
-    404: OpenApiResponse(description="No such item, or not one you may see."),
-}
+TOO_MANY_SUGGESTIONS = OpenApiResponse(
+    response={"type": "object", "properties": {"detail": {"type": "string"}}},
+    description="Too many suggestions: try again later.",
+)
 
 
-class GeoJSONRenderer(renderers.JSONRenderer):
-    media_type = "application/geo+json"
-    format = "geojson"
+class ErrorsInJSON(negotiation.BaseContentNegotiation):
+    """The map answers GeoJSON itself; whatever the client accepts, DRF renders only
+    its errors, always as JSON (rather than refusing a request that accepts GeoJSON)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 class SuggestionThrottle(throttling.SimpleRateThrottle):
@@ -132,25 +136,23 @@ def map_feature_collection(assets) -> str:
 @extend_schema_view(
     list=extend_schema(
         summary="Search and filter assets",
-        responses={200: s.AssetSerializer(many=True), 400: ERRORS[400]},
+        responses=s.AssetSerializer(many=True),
     ),
-    retrieve=extend_schema(
-        summary="One asset", responses={200: s.AssetSerializer, 404: ERRORS[404]}
-    ),
+    retrieve=extend_schema(summary="One asset", responses=s.AssetSerializer),
     create=extend_schema(
         summary="Add an asset, or suggest one",
         description="Facilitators (in their networks) and network leads add listings with "
         "any status. Anybody else, signed in or not, suggests one: it is saved as pending "
         "review for a facilitator to check, and suggestions are limited to a few an hour.",
-        responses={201: s.AssetSerializer, 400: ERRORS[400], 403: ERRORS[403], 429: None},
+        responses={201: s.AssetSerializer, 429: TOO_MANY_SUGGESTIONS},
     ),
     update=extend_schema(
         summary="Change an asset",
-        responses={200: s.AssetSerializer, **ERRORS},
+        responses=s.AssetSerializer,
     ),
     partial_update=extend_schema(
         summary="Change some of an asset's fields",
-        responses={200: s.AssetSerializer, **ERRORS},
+        responses=s.AssetSerializer,
     ),
 )
 class AssetViewSet(
@@ -162,10 +164,12 @@ class AssetViewSet(
 ):
     serializer_class = s.AssetSerializer
     permission_classes = [WritesNeedSignIn]
-    throttle_classes = [SuggestionThrottle]
     filter_backends = [DjangoFilterBackend]
     filterset_class = AssetFilter
     queryset = Asset.objects.all()
+
+    def get_throttles(self):
+        return [SuggestionThrottle()] if self.action == "create" else []
 
     def get_queryset(self):
         assets = Asset.objects.visible_to(self.request.user)
@@ -201,7 +205,7 @@ class AssetViewSet(
         summary="Archive an asset",
         description="Takes it off the map and out of search; it and its history are kept.",
         request=None,
-        responses={200: s.AssetSerializer, **ERRORS},
+        responses=s.AssetSerializer,
     )
     @action(detail=True, methods=["post"])
     def archive(self, request, pk=None):
@@ -211,7 +215,7 @@ class AssetViewSet(
         summary="Record that an asset is still running",
         description="Sets the date it was last checked to today.",
         request=None,
-        responses={200: s.AssetSerializer, **ERRORS},
+        responses=s.AssetSerializer,
     )
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
@@ -227,14 +231,15 @@ class AssetViewSet(
             (200, "application/geo+json"): OpenApiResponse(
                 response=MAP_FEATURE_COLLECTION, description="A FeatureCollection."
             ),
-            (400, "application/json"): ERRORS[400],
         },
+        filters=True,
     )
     @action(
         detail=False,
         methods=["get"],
         pagination_class=None,
-        renderer_classes=[renderers.JSONRenderer, GeoJSONRenderer],
+        renderer_classes=[renderers.JSONRenderer],
+        content_negotiation_class=ErrorsInJSON,
     )
     def map(self, request):
         assets = self.filter_queryset(self.get_queryset())

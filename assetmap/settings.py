@@ -203,7 +203,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "assetmap.rest.exception_handler",
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "assetmap.openapi.AutoSchema",
     # Only suggested listings are throttled (assetmap.api.SuggestionThrottle).
     "DEFAULT_THROTTLE_RATES": {"suggestions": env.str("SUGGESTIONS_RATE", default="10/hour")},
 }

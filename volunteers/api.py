@@ -13,7 +13,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
 )
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
@@ -106,12 +106,14 @@ class VolunteerViewSet(
         )
         _forget_contact_visibility(serializer.instance)
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def erase(self, request, pk=None):
         volunteer = services.volunteer_erase(volunteer=self.get_object(), by=request.user)
         _forget_contact_visibility(volunteer)
         return Response(self.get_serializer(volunteer).data)
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def invite(self, request, pk=None):
         volunteer = self.get_object()
@@ -126,6 +128,7 @@ def _forget_contact_visibility(volunteer: Volunteer) -> None:
     vars(volunteer).pop("contact_visible", None)
 
 
+@extend_schema_view(list=extend_schema(parameters=[s.OpportunityFilter]))
 class OpportunityViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -162,6 +165,7 @@ class OpportunityViewSet(
         )
 
 
+@extend_schema_view(list=extend_schema(parameters=[s.SafeguardingFilter]))
 class SafeguardingCheckViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -191,6 +195,7 @@ class SafeguardingCheckViewSet(
         )
 
 
+@extend_schema_view(list=extend_schema(parameters=[s.HoursFilter]))
 class HoursEntryViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -233,7 +238,10 @@ class HoursEntryViewSet(
             by=self.request.user,
         )
 
-    @action(detail=False, methods=["post"])
+    @extend_schema(
+        request=s.BulkHoursSerializer, responses={201: s.HoursEntrySerializer(many=True)}
+    )
+    @action(detail=False, methods=["post"], pagination_class=None)
     def bulk(self, request):
         """A session's hours for several volunteers: all saved, or none."""
         data = _input(self, s.BulkHoursSerializer)
@@ -250,11 +258,13 @@ class HoursEntryViewSet(
             self.get_serializer(entries, many=True).data, status=status.HTTP_201_CREATED
         )
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         entry = services.hours_approve(entry=self.get_object(), by=request.user)
         return Response(self.get_serializer(entry).data)
 
+    @extend_schema(request=s.RejectSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         data = _input(self, s.RejectSerializer)
@@ -268,6 +278,7 @@ class HoursEntryViewSet(
             ) from exc
         return Response(self.get_serializer(entry).data)
 
+    @extend_schema(request=s.CorrectSerializer, responses={201: s.HoursEntrySerializer})
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
         """A correction of approved hours: a new pending entry that replaces them."""
@@ -281,6 +292,7 @@ class HoursEntryViewSet(
         return Response(self.get_serializer(entry).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(list=extend_schema(parameters=[s.CreditFilter]))
 class CreditEntryViewSet(viewsets.ReadOnlyModelViewSet):
     """The time-credit ledger: rows are read, never changed or deleted; new rows come
     only from the actions below (each a service). Filters: `?volunteer=`,
@@ -300,6 +312,7 @@ class CreditEntryViewSet(viewsets.ReadOnlyModelViewSet):
     def _created(self, entry: CreditEntry) -> Response:
         return Response(self.get_serializer(entry).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.SpendSerializer, responses={201: s.CreditEntrySerializer})
     @action(detail=False, methods=["post"])
     def spend(self, request):
         """Spend credits at a spend partner (`volunteer` defaults to the caller's own)."""
@@ -313,6 +326,7 @@ class CreditEntryViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return self._created(entry)
 
+    @extend_schema(request=s.GiftSerializer, responses={201: s.CreditEntrySerializer})
     @action(detail=False, methods=["post"])
     def gift(self, request):
         """Give credits to another volunteer; answers with the receiving row."""
@@ -326,6 +340,7 @@ class CreditEntryViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return self._created(entry)
 
+    @extend_schema(request=s.GiveFromBankSerializer, responses={201: s.CreditEntrySerializer})
     @action(detail=False, methods=["post"], url_path="give-from-bank")
     def give_from_bank(self, request):
         data = _input(self, s.GiveFromBankSerializer)
@@ -337,6 +352,7 @@ class CreditEntryViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return self._created(entry)
 
+    @extend_schema(request=s.AdjustSerializer, responses={201: s.CreditEntrySerializer})
     @action(detail=False, methods=["post"])
     def adjust(self, request):
         data = _input(self, s.AdjustSerializer)
@@ -349,6 +365,7 @@ class CreditEntryViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return self._created(entry)
 
+    @extend_schema(parameters=[s.BalanceQuery], responses=s.BalanceSerializer)
     @action(detail=False, methods=["get"])
     def balance(self, request):
         """`?volunteer=<id>` (one the caller may see) or `?bank_asset=<id>` (for its

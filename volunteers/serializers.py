@@ -9,6 +9,8 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assetmap.models import Asset
@@ -33,6 +35,7 @@ FROM_AFTER_TO = "The first month must not be after the last."
 TOO_MANY_MONTHS = f"Ask for at most {MAX_MONTHS} months at a time."
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
     """An id of a row of `model` that the requesting user may see."""
 
@@ -44,6 +47,7 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
         return self.model.objects.visible_to(self.context["request"].user)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class AnyVolunteerField(serializers.PrimaryKeyRelatedField):
     """A volunteer the caller may name without seeing their record: who receives a
     gift, who spends at a partner's counter. Only the id is taken, nothing is shown,
@@ -298,6 +302,14 @@ class BalanceQuery(serializers.Serializer):
 
 
 # --- Surveys -----------------------------------------------------------------------------
+
+
+class BalanceSerializer(serializers.Serializer):
+    """A holder's balance: one of volunteer and bank_asset is set."""
+
+    volunteer = serializers.IntegerField(allow_null=True)
+    bank_asset = serializers.IntegerField(allow_null=True)
+    balance = AmountField()
 
 
 class SurveyResponseSerializer(serializers.ModelSerializer):
