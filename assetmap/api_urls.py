@@ -5,12 +5,19 @@ from rest_framework import routers
 from rest_framework.authtoken.views import obtain_auth_token
 
 from assetmap import api as assets_api
+from networks import api as networks_api
 from volunteers import api as volunteers_api
 
 router = routers.DefaultRouter()
 router.register("assets", assets_api.AssetViewSet, basename="asset")
 router.register("categories", assets_api.CategoryViewSet, basename="category")
 router.register("organisations", assets_api.OrganisationViewSet, basename="organisation")
+router.register("networks", networks_api.NetworkViewSet, basename="network")
+router.register("practices", networks_api.PracticeViewSet, basename="practice")
+router.register("events", networks_api.ListeningEventViewSet, basename="listeningevent")
+router.register("stories", networks_api.StoryViewSet, basename="story")
+router.register("connections", networks_api.ConnectionViewSet, basename="connection")
+router.register("wishes", networks_api.WishViewSet, basename="wishlistitem")
 router.register("volunteers", volunteers_api.VolunteerViewSet, basename="volunteer")
 router.register("opportunities", volunteers_api.OpportunityViewSet, basename="opportunity")
 router.register(

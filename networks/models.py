@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assetmap import roles
 from assetmap.geo import validate_in_uk
-from assetmap.models import recorded_by
+from assetmap.models import Asset, recorded_by
 from assetmap.postcodes import normalise_postcode
 
 # NHS ODS codes for GP practices: one letter then five digits (e.g. F84003).
@@ -315,6 +315,16 @@ class ConnectionKind(models.TextChoices):
     GREW_OUT_OF = "grew_out_of", _("grew out of")
 
 
+class ConnectionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Connections whose ends `user` may see: organisations are public; an asset end
+        must be visible to them, so a resident never learns of a draft listing."""
+        visible = Asset.objects.visible_to(user)
+        return self.filter(Q(from_asset__isnull=True) | Q(from_asset__in=visible)).filter(
+            Q(to_asset__isnull=True) | Q(to_asset__in=visible)
+        )
+
+
 class Connection(models.Model):
     """How two assets or organisations relate, as a facilitator recorded it."""
 
@@ -337,6 +347,8 @@ class Connection(models.Model):
     note = models.CharField(_("note"), max_length=280, blank=True)
     created_by = recorded_by()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ConnectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "pk"]
