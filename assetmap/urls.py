@@ -23,6 +23,7 @@ urlpatterns = [
     path("networks/", include("networks.urls")),
     path("volunteering/", include("volunteers.urls")),
     path("api/v1/", include("assetmap.api_urls")),
+    path("openreferral/", include("assetmap.openreferral_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs, name="api-docs"),
 ]
