@@ -24,6 +24,7 @@ from assetmap.models import (
     Category,
     Frequency,
     Organisation,
+    Postcode,
     RecurringSession,
     Status,
     WeekOfMonth,
@@ -208,6 +209,19 @@ def test_each_located_asset_has_the_network_whose_boundary_covers_it(demo):
     outside = Asset.objects.filter(location__isnull=False, network__isnull=True)
     assert outside.count() >= 5
     assert all(DEMO_LABEL in asset.description for asset in outside)
+
+
+@pytest.mark.django_db
+def test_the_demo_postcodes_lead_to_a_search_near_them(demo):
+    asset = Asset.objects.filter(location__isnull=False).exclude(postcode="").last()
+
+    point = Postcode.objects.point_of(asset.postcode.replace(" ", "").lower())
+
+    # The first demo place with an (invented) postcode stands for it.
+    assert Asset.objects.filter(postcode=asset.postcode).near(point, 1).exists() or (
+        Practice.objects.filter(postcode=asset.postcode, location=point).exists()
+    )
+    assert Postcode.objects.count() >= 100
 
 
 @pytest.mark.django_db
