@@ -2,9 +2,9 @@
 
 from django.urls import path
 from rest_framework import routers
-from rest_framework.authtoken.views import obtain_auth_token
 
 from assetmap import api as assets_api
+from assetmap.lockout import obtain_auth_token
 from networks import api as networks_api
 from volunteers import api as volunteers_api
 

@@ -8,6 +8,7 @@ Production sets DEBUG off and SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework_gis",
     "leaflet",
     "simple_history",
+    "axes",
     "assetmap",
     "networks",
     "volunteers",
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "assetmap.urls"
@@ -257,6 +261,29 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+
+# Failed sign-ins (django-axes; assetmap/lockout.py). The axes backend only refuses
+# locked-out attempts; ModelBackend does the signing in.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+# Count failures per username *and* address together: a guesser at one account from one
+# address is stopped, yet cannot lock the real person out from their own device (a
+# lockout by username alone would let anyone do that), and a shared address (a GP
+# surgery, a library) is not locked for everyone (as a lockout by address alone would).
+# Spreading guesses over many usernames from one address is left to rate limiting.
+# Behind a reverse proxy every request comes from the proxy's address, so this becomes
+# a lockout by username: still safe, but one a stranger can trigger.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The cool-off runs from the last counted failure; attempts while locked out do not
+# restart it, so "try again in 15 minutes" stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "assetmap.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

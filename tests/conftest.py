@@ -21,6 +21,9 @@ def _fast_and_quiet(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SECURE_SSL_REDIRECT = False
+    # django-axes needs a request to authenticate, which client.login() has not got;
+    # tests/test_login_lockout.py turns it back on.
+    settings.AXES_ENABLED = False
 
 
 def _user_with_role(username: str, role: Role | None, **extra):
