@@ -1,10 +1,11 @@
 """The REST API's one router: every app's viewsets are registered here."""
 
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework import routers
 
 from assetmap import api as assets_api
 from assetmap.lockout import obtain_auth_token
+from assetmap.rest import not_found
 from networks import api as networks_api
 from volunteers import api as volunteers_api
 
@@ -32,4 +33,5 @@ urlpatterns = [
     # POST username and password, get the token to send as "Authorization: Token <key>".
     path("auth/token/", obtain_auth_token, name="api-token"),
     *router.urls,
+    re_path(r"^.*$", not_found),
 ]

@@ -38,6 +38,8 @@ class AutoSchema(SpectacularAutoSchema):
         errors["403"] = _error("Not allowed; `detail` says why.", _DETAIL)
         if is_detail:
             errors["404"] = _error("No such item, or not one you may see.", _DETAIL)
+        elif method == "GET" and self._is_list_view() and self._get_paginator():
+            errors["404"] = _error("No such page: past the last one.", _DETAIL)
         if getattr(self.view, "throttle_classes", None):
             errors["429"] = _error("Too many requests: try again later.", _DETAIL)
         for status, response in errors.items():

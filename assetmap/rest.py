@@ -9,6 +9,7 @@ their message constants; the handler below turns them into DRF's.
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from rest_framework import exceptions, pagination, permissions
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -65,6 +66,15 @@ class Pagination(pagination.PageNumberPagination):
             raise exceptions.ValidationError({self.page_size_query_param: [PAGE_SIZE_TOO_LARGE]})
         return size
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"].update(minimum=1)
+        return parameters
+
 
 class IsProfessional(permissions.BasePermission):
     """Signed in with a working role (link worker, facilitator, coordinator, staff)."""
@@ -73,3 +83,11 @@ class IsProfessional(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return roles.is_professional(request.user)
+
+
+NO_SUCH_ADDRESS = "There is nothing at this address in the API."
+
+
+def not_found(request, *args, **kwargs):
+    """Addresses under the API that match nothing: a 404 in the API's shape, not a page."""
+    return JsonResponse({"detail": NO_SUCH_ADDRESS}, status=404)

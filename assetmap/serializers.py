@@ -3,14 +3,49 @@ data and check its form; the rules (who may, what is valid) are the services'.""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 from rest_framework_gis.fields import GeometryField
 
 from assetmap import roles
 from assetmap.models import Asset, Category, Organisation, RecurringSession
 
 
+class BlankIsNull:
+    """An optional text field given as null when empty, so that its format (an email
+    address, a URL) holds whenever it has a value. Null or "" in a request clear it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, allow_blank=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
+
+    def run_validation(self, data=empty):
+        value = super().run_validation(data)
+        return "" if value is None else value
+
+
+class OptionalEmailField(BlankIsNull, serializers.EmailField):
+    pass
+
+
+class OptionalURLField(BlankIsNull, serializers.URLField):
+    pass
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "10:30"}
+)
+class ClockTimeField(serializers.TimeField):
+    """A time of day in UK local time, "HH:MM": sessions have no time zone of their
+    own (JSON Schema's "time" format would demand one)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class CategorySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Category
@@ -18,6 +53,9 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
+    website = OptionalURLField(max_length=200)
+    email = OptionalEmailField(max_length=254)
+
     class Meta:
         model = Organisation
         fields = [
@@ -34,6 +72,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 
 class SessionSerializer(serializers.ModelSerializer):
+    opens_at = ClockTimeField()
+    closes_at = ClockTimeField()
+
     class Meta:
         model = RecurringSession
         fields = [
@@ -64,7 +105,9 @@ class AssetSerializer(serializers.ModelSerializer):
     organisation = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.all(), allow_null=True, required=False
     )
-    network = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    network = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    email = OptionalEmailField(max_length=254)
+    website = OptionalURLField(max_length=200)
     sessions = SessionSerializer(many=True, required=False)
     is_stale = serializers.BooleanField(read_only=True)
     distance_m = serializers.SerializerMethodField()

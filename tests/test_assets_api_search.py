@@ -351,7 +351,7 @@ def test_an_asset_shows_what_a_link_worker_hands_over():
     assert shown["categories"] == ["health"]
     assert shown["location"] == {"type": "Point", "coordinates": [-0.011, 51.524]}
     assert shown["sessions"][0]["weekday"] == Weekday.TUESDAY
-    assert shown["sessions"][0]["opens_at"] == "10:00:00"
+    assert shown["sessions"][0]["opens_at"] == "10:00"
     assert shown["page_url"].endswith(f"/assets/{asset.slug}/")
     assert (shown["contact_name"], shown["phone"], shown["languages"], shown["age_min"]) == (
         "Rina",
@@ -359,6 +359,14 @@ def test_an_asset_shows_what_a_link_worker_hands_over():
         ["bn"],
         50,
     )
+
+
+def test_contact_details_left_empty_are_null_and_outside_every_network_too():
+    asset = AssetFactory(email="", website="", location=None, online_only=True)
+
+    shown = client_for().get(f"{ASSETS}{asset.pk}/").json()
+
+    assert (shown["email"], shown["website"], shown["network"]) == (None, None, None)
 
 
 def test_a_list_takes_the_same_few_queries_however_long(link_worker):
@@ -424,3 +432,10 @@ def test_names_on_the_map_are_data_not_markup():
     feature = client_for().get(MAP).json()["features"][0]
 
     assert feature["properties"]["name"] == '<img src=x onerror="alert(1)"> & "friends"'
+
+
+def test_an_address_in_the_api_that_matches_nothing_is_a_json_404():
+    response = client_for().get("/api/v1/no-such-thing/7/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "There is nothing at this address in the API."}
