@@ -455,6 +455,9 @@ class Asset(models.Model):
     internal_notes = models.TextField(
         _("internal notes"), blank=True, help_text=_("Seen only by professionals.")
     )
+    # A resident who suggested the listing may leave an email for questions about it;
+    # it is deleted once the suggestion is handled, and never shown or kept in history.
+    suggester_email = models.EmailField(_("suggester's email"), blank=True, editable=False)
 
     created_by = recorded_by()
     updated_by = recorded_by()
@@ -478,6 +481,7 @@ class Asset(models.Model):
             "created_at",
             "updated_at",
             "search_vector",
+            "suggester_email",
         ],
         m2m_fields=[categories],
     )
@@ -779,3 +783,14 @@ class RecurringSession(models.Model):
                 if occurrence.start > after:
                     return occurrence
         return None
+
+
+# Models kept in their own modules, part of this app all the same.
+from assetmap.moderation_models import (  # noqa: E402, F401
+    Decision,
+    ModerationDecision,
+    ProblemKind,
+    ProblemReport,
+    ReportStatus,
+)
+from assetmap.shortlist_models import Shortlist, ShortlistItem  # noqa: E402, F401

@@ -308,6 +308,8 @@ LOGGING = {
 
 # Assets not verified for this many days count as stale ("not checked recently").
 ASSET_STALE_AFTER_DAYS = env.int("ASSET_STALE_AFTER_DAYS", default=365)
+# How long a shortlist's shared link works.
+SHORTLIST_EXPIRES_DAYS = env.int("SHORTLIST_EXPIRES_DAYS", default=90)
 
 # Change history: only those with the history permission (staff) see it.
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
