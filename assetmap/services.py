@@ -11,6 +11,7 @@ from assetmap.models import (
     Asset,
     Category,
     Organisation,
+    ProblemReport,
     Provenance,
     RecurringSession,
     Status,
@@ -117,9 +118,13 @@ def asset_suggest(
     user=None,
     categories: Iterable[Category] | None = None,
     sessions: Iterable[RecurringSession] | None = None,
+    email: str = "",
 ) -> Asset:
     """A group suggested by a resident (or anyone who does not edit listings): it waits
-    for a facilitator in the moderation queue, and carries no internal notes."""
+    for a facilitator in the moderation queue, and carries no internal notes. `email`,
+    the suggester's own and optional, is kept only until the suggestion is handled."""
+    if email:
+        asset.suggester_email = email
     asset.status = Status.PENDING_REVIEW
     asset.provenance = Provenance.RESIDENT_SUGGESTION
     asset.internal_notes = ""
@@ -148,3 +153,18 @@ def organisation_save(*, organisation: Organisation) -> Organisation:
     organisation.full_clean()
     organisation.save()
     return organisation
+
+
+NOT_ON_THE_MAP = "Only listings on the map can be reported."
+
+
+def problem_report(*, asset: Asset, kind: str, details: str = "") -> ProblemReport:
+    """A resident reports that a published listing is wrong ("it has closed", "wrong
+    times"...). Anonymous: nothing about who reported it is kept. It waits, open, in
+    the moderation queue. A listing not on the map cannot be reported."""
+    if not asset.is_published:
+        raise ValidationError(NOT_ON_THE_MAP, code="not_published")
+    report = ProblemReport(asset=asset, kind=kind, details=details.strip())
+    report.full_clean()
+    report.save()
+    return report

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from assetmap import views
+from assetmap import resident_views, views
 
 # Swagger UI (pinned in requirements.txt) adds one <style> element: allow exactly it,
 # by hash, on this page only; the rest of the strict policy stands.
@@ -18,6 +18,9 @@ admin.site.site_title = "Assetmap"
 urlpatterns = [
     path("", views.home, name="home"),
     path("assets/<slug:slug>/", views.asset_detail, name="asset"),
+    path("assets/<slug:slug>/report/", resident_views.asset_report, name="asset-report"),
+    path("suggest/", resident_views.suggest, name="suggest"),
+    path("suggest/thanks/", resident_views.suggest_thanks, name="suggest-thanks"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("networks/", include("networks.urls")),
