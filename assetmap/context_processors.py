@@ -1,16 +1,19 @@
 """What every page's header needs to know about the signed-in person."""
 
 from assetmap import roles
+from assetmap.shortlists import can_shortlist
 from volunteers.models import Volunteer
 
 
 def navigation(request) -> dict:
-    """`nav_volunteering`: "coordinating" for coordinators and staff, "own" for a
+    """`nav_search`: whether the person searches for patients (link workers, staff).
+    `nav_volunteering`: "coordinating" for coordinators and staff, "own" for a
     volunteer with a login, "" for everybody else (who gets no link)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_volunteering": ""}
+        return {"nav_search": False, "nav_volunteering": ""}
+    nav = {"nav_search": can_shortlist(user)}
     if roles.is_staff_member(user) or roles.has_role(user, roles.Role.COORDINATOR):
-        return {"nav_volunteering": "coordinating"}
+        return {**nav, "nav_volunteering": "coordinating"}
     is_volunteer = Volunteer.objects.of_login(user) is not None
-    return {"nav_volunteering": "own" if is_volunteer else ""}
+    return {**nav, "nav_volunteering": "own" if is_volunteer else ""}

@@ -21,6 +21,7 @@ urlpatterns = [
     path("assets/<slug:slug>/report/", resident_views.asset_report, name="asset-report"),
     path("suggest/", resident_views.suggest, name="suggest"),
     path("suggest/thanks/", resident_views.suggest_thanks, name="suggest-thanks"),
+    path("", include("assetmap.search_urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("networks/", include("networks.urls")),
