@@ -17,6 +17,7 @@ admin.site.site_title = "Assetmap"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("", include("assetmap.editor_urls")),  # before assets/<slug>/: "assets/new/"
     path("assets/<slug:slug>/", views.asset_detail, name="asset"),
     path("assets/<slug:slug>/report/", resident_views.asset_report, name="asset-report"),
     path("suggest/", resident_views.suggest, name="suggest"),
