@@ -168,6 +168,13 @@ class AssetViewSet(
     filterset_class = AssetFilter
     queryset = Asset.objects.all()
 
+    def filter_queryset(self, queryset):
+        # Only lists and the map are searched: an asset's detail or a write would
+        # otherwise build and check an empty filter form every time.
+        if self.action not in ("list", "map"):
+            return queryset
+        return super().filter_queryset(queryset)
+
     def get_throttles(self):
         return [SuggestionThrottle()] if self.action == "create" else []
 

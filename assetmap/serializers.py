@@ -162,9 +162,52 @@ class AssetSerializer(serializers.ModelSerializer):
         return round(distance.m, 1) if distance is not None else None
 
     def to_representation(self, asset):
-        data = super().to_representation(asset)
-        if not roles.is_professional(self.context["request"].user):
-            data.pop("internal_notes")
+        """Built by hand: DRF's field-by-field way took 0.6 ms an asset, the larger
+        part of a search request (bench/README.md). The tests check both give the same."""
+        request = self.context["request"]
+        stamp = self.fields["created_at"].to_representation
+        location = asset.location
+        data = {
+            "id": asset.pk,
+            "slug": asset.slug,
+            "page_url": self.get_page_url(asset),
+            "name": asset.name,
+            "description": asset.description,
+            "kind": asset.kind,
+            "categories": [category.slug for category in asset.categories.all()],
+            "focus": list(asset.focus),
+            "organisation": asset.organisation_id,
+            "location": None
+            if location is None
+            else {"type": "Point", "coordinates": [location.x, location.y]},
+            "address": asset.address,
+            "postcode": asset.postcode,
+            "online_only": asset.online_only,
+            "network": asset.network.slug if asset.network_id else None,
+            "contact_name": asset.contact_name,
+            "email": asset.email or None,
+            "phone": asset.phone,
+            "website": asset.website or None,
+            "cost": asset.cost,
+            "cost_description": asset.cost_description,
+            "accessibility": list(asset.accessibility),
+            "accessibility_notes": asset.accessibility_notes,
+            "languages": list(asset.languages),
+            "audience": asset.audience,
+            "age_min": asset.age_min,
+            "age_max": asset.age_max,
+            "sessions": [_session(session) for session in asset.sessions.all()],
+            "status": asset.status,
+            "provenance": asset.provenance,
+            "assured_date": asset.assured_date.isoformat() if asset.assured_date else None,
+            "is_stale": asset.is_stale,
+            "internal_notes": asset.internal_notes,
+            "distance_m": self.get_distance_m(asset),
+            "created_at": stamp(asset.created_at),
+            "updated_at": stamp(asset.updated_at),
+        }
+        if not roles.is_professional(request.user):
+            del data["internal_notes"]
         return data
 
     def save_arguments(self) -> dict:
@@ -183,3 +226,16 @@ class AssetSerializer(serializers.ModelSerializer):
             if sessions is None
             else [RecurringSession(**session) for session in sessions],
         }
+
+
+def _session(session: RecurringSession) -> dict:
+    return {
+        "frequency": session.frequency,
+        "weekday": session.weekday,
+        "week_of_month": session.week_of_month,
+        "opens_at": session.opens_at.strftime("%H:%M"),
+        "closes_at": session.closes_at.strftime("%H:%M"),
+        "valid_from": session.valid_from.isoformat() if session.valid_from else None,
+        "valid_to": session.valid_to.isoformat() if session.valid_to else None,
+        "note": session.note,
+    }

@@ -5,6 +5,7 @@ filters a link worker narrows a list with; bad parameters are 400s naming them."
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.gis.geos import Point
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -26,6 +27,7 @@ from tests.factories import (
     AssetFactory,
     CategoryFactory,
     NetworkFactory,
+    OrganisationFactory,
     RecurringSessionFactory,
 )
 
@@ -439,3 +441,41 @@ def test_an_address_in_the_api_that_matches_nothing_is_a_json_404():
 
     assert response.status_code == 404
     assert response.json() == {"detail": "There is nothing at this address in the API."}
+
+
+@pytest.mark.parametrize("persona", [None, "link_worker"])
+def test_the_hand_built_representation_matches_drfs_own(request, rf, persona):
+    from rest_framework import serializers as drf
+
+    from assetmap.serializers import AssetSerializer
+
+    user = request.getfixturevalue(persona) if persona else AnonymousUser()
+    NetworkFactory()
+    full = AssetFactory(
+        categories=[CategoryFactory(), CategoryFactory()],
+        organisation=OrganisationFactory(),
+        email="group@example.org",
+        website="https://example.org/",
+        accessibility=[AccessibilityFeature.STEP_FREE],
+        languages=["bn"],
+        focus=["helping_health"],
+        age_min=18,
+        age_max=65,
+        assured_date=timezone.localdate(),
+        internal_notes="Ring first.",
+    )
+    Asset.objects.all().assign_networks()
+    RecurringSessionFactory(
+        asset=full, frequency=Frequency.MONTHLY, week_of_month=-1, valid_from=dt.date(2026, 1, 1)
+    )
+    empty = AssetFactory(location=None, online_only=True, email="", website="", postcode="")
+    web_request = rf.get("/api/v1/assets/")
+    web_request.user = user
+
+    for asset in Asset.objects.filter(pk__in=[full.pk, empty.pk]).with_distance(at(*HERE)):
+        serializer = AssetSerializer(context={"request": web_request})
+        fast = serializer.to_representation(asset)
+        generic = dict(drf.ModelSerializer.to_representation(serializer, asset))
+        if persona is None:
+            del generic["internal_notes"]
+        assert fast == generic
