@@ -23,6 +23,7 @@ from assetmap import serializers as s
 from assetmap import services
 from assetmap.filters import AssetFilter
 from assetmap.models import Asset, Category, Organisation, Status
+from assetmap.rest import OneStatementPagination
 
 TOO_MANY_SUGGESTIONS = OpenApiResponse(
     response={"type": "object", "properties": {"detail": {"type": "string"}}},
@@ -164,6 +165,7 @@ class AssetViewSet(
 ):
     serializer_class = s.AssetSerializer
     permission_classes = [WritesNeedSignIn]
+    pagination_class = OneStatementPagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = AssetFilter
     queryset = Asset.objects.all()

@@ -9,7 +9,11 @@ their message constants; the handler below turns them into DRF's.
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.core.paginator import Paginator as DjangoPaginator
+from django.db.models import Count, Window
 from django.http import JsonResponse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination, permissions
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -18,7 +22,7 @@ from assetmap import roles
 
 MAX_PAGE_SIZE = 200
 PAGE_SIZE_TOO_LARGE = f"Ask for at most {MAX_PAGE_SIZE} items a page."
-PAGE_SIZE_INVALID = "The page size is a whole number from 1."
+PAGE_SIZE_INVALID = _("The page size is a whole number from 1.")
 
 
 def django_errors(exc: DjangoValidationError, rename: dict[str, str] | None = None) -> dict:
@@ -76,6 +80,37 @@ class Pagination(pagination.PageNumberPagination):
         return parameters
 
 
+class OneStatementPaginator(DjangoPaginator):
+    """A page and the total number of rows from one statement: each row carries
+    `count(*) OVER ()`, so a search runs once rather than once to count and once for
+    the page. Only when a page comes back empty is it counted on its own."""
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        bottom = (number - 1) * self.per_page
+        rows = list(
+            self.object_list.annotate(rows_in_total=Window(Count("*")))[
+                bottom : bottom + self.per_page
+            ]
+        )
+        if rows:
+            self.__dict__["count"] = rows[0].rows_in_total
+        elif number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        else:
+            self.__dict__["count"] = 0
+        return self._get_page(rows, number, self)
+
+
+class OneStatementPagination(Pagination):
+    django_paginator_class = OneStatementPaginator
+
+
 class IsProfessional(permissions.BasePermission):
     """Signed in with a working role (link worker, facilitator, coordinator, staff)."""
 
@@ -85,7 +120,7 @@ class IsProfessional(permissions.BasePermission):
         return roles.is_professional(request.user)
 
 
-NO_SUCH_ADDRESS = "There is nothing at this address in the API."
+NO_SUCH_ADDRESS = _("There is nothing at this address in the API.")
 
 
 def not_found(request, *args, **kwargs):

@@ -479,3 +479,23 @@ def test_the_hand_built_representation_matches_drfs_own(request, rf, persona):
         if persona is None:
             del generic["internal_notes"]
         assert fast == generic
+
+
+def test_pages_count_every_match_and_link_to_each_other():
+    for number in range(7):
+        AssetFactory(name=f"Group {number}")
+
+    first = client_for().get(ASSETS, {"page_size": 3}).json()
+    last = client_for().get(ASSETS, {"page_size": 3, "page": 3}).json()
+    past = client_for().get(ASSETS, {"page_size": 3, "page": 4})
+
+    assert (first["count"], [row["name"] for row in first["results"]]) == (
+        7,
+        ["Group 0", "Group 1", "Group 2"],
+    )
+    assert first["previous"] is None and "page=2" in first["next"]
+    assert (last["count"], [row["name"] for row in last["results"]]) == (7, ["Group 6"])
+    assert last["next"] is None and "page=2" in last["previous"]
+    assert past.status_code == 404
+    assert client_for().get(ASSETS, {"page": "x"}).status_code == 404
+    assert client_for().get(ASSETS, {"q": "nothing like it"}).json()["count"] == 0
