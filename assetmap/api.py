@@ -10,7 +10,6 @@ moderation.
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db import connection
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
@@ -187,9 +186,7 @@ class AssetViewSet(
             assets = assets.exclude(status=Status.ARCHIVED)
         if self.action == "map":
             return assets.exclude(status=Status.ARCHIVED)
-        return assets.select_related("organisation", "network").prefetch_related(
-            Prefetch("categories", queryset=Category.objects.only("slug")), "sessions"
-        )
+        return assets.with_listing_details()
 
     def perform_create(self, serializer):
         user = self.request.user

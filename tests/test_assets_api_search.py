@@ -468,11 +468,13 @@ def test_the_hand_built_representation_matches_drfs_own(request, rf, persona):
     RecurringSessionFactory(
         asset=full, frequency=Frequency.MONTHLY, week_of_month=-1, valid_from=dt.date(2026, 1, 1)
     )
+    RecurringSessionFactory(asset=full, weekday=Weekday.MONDAY, note="Upstairs")
     empty = AssetFactory(location=None, online_only=True, email="", website="", postcode="")
     web_request = rf.get("/api/v1/assets/")
     web_request.user = user
 
-    for asset in Asset.objects.filter(pk__in=[full.pk, empty.pk]).with_distance(at(*HERE)):
+    listed = Asset.objects.filter(pk__in=[full.pk, empty.pk]).with_distance(at(*HERE))
+    for asset in [*listed, *listed.with_listing_details()]:
         serializer = AssetSerializer(context={"request": web_request})
         fast = serializer.to_representation(asset)
         generic = dict(drf.ModelSerializer.to_representation(serializer, asset))
