@@ -120,7 +120,8 @@ MAP_FEATURE_COLLECTION = {
 
 def map_feature_collection(assets) -> str:
     """The assets with a point as a GeoJSON FeatureCollection, built by PostGIS in one
-    query: a per-object serializer is about 20 times slower at 10,000 points."""
+    query: a per-object serializer was 26 to 56 times slower at 10,000 points
+    (bench/README.md)."""
     rows = (
         assets.filter(location__isnull=False)
         .order_by()
