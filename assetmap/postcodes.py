@@ -3,6 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 # Outward code (area, district, optional sub-district letter) and inward code
 # (sector digit, two unit letters), plus the one non-geographic oddity GIR 0AA.
@@ -10,7 +11,7 @@ _POSTCODE = re.compile(
     r"^(?:GIR ?0AA"
     r"|[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRVWXY\d]?) ?\d[ABD-HJLNP-UW-Z]{2})$"
 )
-INVALID_POSTCODE = "Enter a full UK postcode, for example E3 3ES."
+INVALID_POSTCODE = _("Enter a full UK postcode, for example E3 3ES.")
 
 
 def normalise_postcode(value: str) -> str:

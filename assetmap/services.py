@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from assetmap.models import (
     Asset,
@@ -17,9 +18,9 @@ from assetmap.models import (
     Status,
 )
 
-CANNOT_EDIT = "Only facilitators and network leads add and change listings."
-SESSION_PROBLEM = "Session %(number)d: %(problem)s"
-NOT_YOUR_NETWORK = "Facilitators add and change listings only in the GP networks they work in."
+CANNOT_EDIT = _("Only facilitators and network leads add and change listings.")
+SESSION_PROBLEM = _("Session %(number)d: %(problem)s")
+NOT_YOUR_NETWORK = _("Facilitators add and change listings only in the GP networks they work in.")
 
 
 def unique_slug(name: str, *, model=Asset, max_length: int = 200) -> str:
@@ -155,7 +156,7 @@ def organisation_save(*, organisation: Organisation) -> Organisation:
     return organisation
 
 
-NOT_ON_THE_MAP = "Only listings on the map can be reported."
+NOT_ON_THE_MAP = _("Only listings on the map can be reported.")
 
 
 def problem_report(*, asset: Asset, kind: str, details: str = "") -> ProblemReport:

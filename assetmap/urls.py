@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("assetmap.search_urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language switcher
     path("networks/", include("networks.urls")),
     path("volunteering/", include("volunteers.urls")),
     path("api/v1/", include("assetmap.api_urls")),

@@ -15,6 +15,7 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.contrib.rest_framework_gis import GeoFeatureModelSerializerExtension
 from drf_spectacular.types import OpenApiTypes
@@ -38,8 +39,8 @@ from networks.models import (
     WishStatus,
 )
 
-NO_SUCH_NETWORK = "No GP network has this id or slug."
-STAFF_ONLY = "Only network leads can change GP networks."
+NO_SUCH_NETWORK = _("No GP network has this id or slug.")
+STAFF_ONLY = _("Only network leads can change GP networks.")
 
 
 # --- Plumbing ---------------------------------------------------------------------------

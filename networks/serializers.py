@@ -11,6 +11,7 @@ import json
 from django.contrib.auth import get_user_model
 from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
@@ -28,14 +29,14 @@ from networks.models import (
     WishlistItem,
 )
 
-GEOJSON_INVALID = "This is not a GeoJSON geometry."
-BOUNDARY_NOT_AREA = "A boundary is a GeoJSON Polygon or MultiPolygon."
-PLACE_NOT_POINT = "A place is a GeoJSON Point."
-PROPERTIES_NOT_OBJECT = "A Feature's properties are an object."
-NETWORK_FIXED = "Work stays in the network it was recorded in: record it again in the other."
-NOT_LINKABLE = "Choose assets of this network that you can see."
-NOT_A_FACILITATOR = "Choose facilitators of this network (or yourself)."
-PLACE_OUTSIDE = "This point is outside {network}. Place the event where it was held."
+GEOJSON_INVALID = _("This is not a GeoJSON geometry.")
+BOUNDARY_NOT_AREA = _("A boundary is a GeoJSON Polygon or MultiPolygon.")
+PLACE_NOT_POINT = _("A place is a GeoJSON Point.")
+PROPERTIES_NOT_OBJECT = _("A Feature's properties are an object.")
+NETWORK_FIXED = _("Work stays in the network it was recorded in: record it again in the other.")
+NOT_LINKABLE = _("Choose assets of this network that you can see.")
+NOT_A_FACILITATOR = _("Choose facilitators of this network (or yourself).")
+PLACE_OUTSIDE = _("This point is outside {network}. Place the event where it was held.")
 MAX_NEW_GROUPS = 50
 UNKNOWN_KIND = "Choose one of: " + ", ".join(AssetKind.values) + "."
 

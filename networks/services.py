@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assetmap.models import Asset, Provenance, Status
 from assetmap.services import asset_save
@@ -25,8 +26,10 @@ from networks.models import (
 )
 from networks.tasks import recompute_asset_networks
 
-NEW_GROUPS_NEED_A_PLACE = "Place the event on the map, so the new groups found there are too."
-NOT_YOUR_NETWORK = "You can only record work in the networks you are assigned to."
+NEW_GROUPS_NEED_A_PLACE = gettext_lazy(
+    "Place the event on the map, so the new groups found there are too."
+)
+NOT_YOUR_NETWORK = gettext_lazy("You can only record work in the networks you are assigned to.")
 
 
 def _require_programme_editor(network: Network, user) -> None:

@@ -274,6 +274,6 @@ def test_new_groups_need_the_event_on_the_map_and_nothing_is_saved_without(netwo
             new_groups=[services.NewGroup(name="Knit and natter")],
         )
 
-    assert services.NEW_GROUPS_NEED_A_PLACE in str(refused.value)
+    assert str(services.NEW_GROUPS_NEED_A_PLACE) in str(refused.value)
     assert not ListeningEvent.objects.exists()
     assert not Asset.objects.exists()

@@ -194,7 +194,7 @@ def test_database_refuses_hours_out_of_range(volunteer, asset, hours):
 
 def test_volunteer_cannot_log_hours_for_someone_else(volunteer, asset, volunteer_user):
     someone = VolunteerFactory(assets=[asset])
-    with pytest.raises(PermissionDenied, match=services.NOT_YOUR_HOURS):
+    with pytest.raises(PermissionDenied, match=str(services.NOT_YOUR_HOURS)):
         log(someone, asset, volunteer_user)
     assert not HoursEntry.objects.exists()
 
@@ -241,7 +241,7 @@ def test_bulk_logging_is_for_coordinators_of_the_asset(
     asset, other_coordinator, volunteer, volunteer_user
 ):
     for user in (other_coordinator, volunteer_user):
-        with pytest.raises(PermissionDenied, match=services.NOT_COORDINATOR):
+        with pytest.raises(PermissionDenied, match=str(services.NOT_COORDINATOR)):
             services.hours_log_bulk(
                 asset=asset, date=YESTERDAY, entries=[(volunteer, Decimal(1), "")], by=user
             )
@@ -274,7 +274,7 @@ def test_approving_twice_is_refused_and_earns_nothing_more(
 ):
     entry = log(volunteer, asset, volunteer_user)
     services.hours_approve(entry=entry, by=coordinator)
-    with pytest.raises(ValidationError, match=services.NOT_PENDING):
+    with pytest.raises(ValidationError, match=str(services.NOT_PENDING)):
         services.hours_approve(entry=entry, by=coordinator)
     assert CreditEntry.objects.count() == 1
 
@@ -291,7 +291,7 @@ def test_volunteer_can_log_but_not_approve_their_own_hours(volunteer, asset, vol
 def test_coordinator_cannot_approve_hours_they_gave_themselves(volunteer, asset, coordinator):
     own = VolunteerFactory(user=coordinator, assets=[asset])
     entry = log(own, asset, coordinator)
-    with pytest.raises(PermissionDenied, match=services.NOT_OWN_APPROVAL):
+    with pytest.raises(PermissionDenied, match=str(services.NOT_OWN_APPROVAL)):
         services.hours_approve(entry=entry, by=coordinator)
 
 
@@ -301,9 +301,9 @@ def test_only_a_coordinator_of_the_asset_can_approve_or_reject(
 ):
     entry = log(volunteer, asset, volunteer_user)
     user = request.getfixturevalue(persona)
-    with pytest.raises(PermissionDenied, match=services.NOT_COORDINATOR):
+    with pytest.raises(PermissionDenied, match=str(services.NOT_COORDINATOR)):
         services.hours_approve(entry=entry, by=user)
-    with pytest.raises(PermissionDenied, match=services.NOT_COORDINATOR):
+    with pytest.raises(PermissionDenied, match=str(services.NOT_COORDINATOR)):
         services.hours_reject(entry=entry, by=user, reason="No")
     entry.refresh_from_db()
     assert entry.status == HoursStatus.PENDING
@@ -340,7 +340,7 @@ def test_database_refuses_a_rejection_without_a_reason(volunteer, asset):
 def test_approved_hours_cannot_then_be_rejected(volunteer, asset, volunteer_user, coordinator):
     entry = log(volunteer, asset, volunteer_user)
     services.hours_approve(entry=entry, by=coordinator)
-    with pytest.raises(ValidationError, match=services.NOT_PENDING):
+    with pytest.raises(ValidationError, match=str(services.NOT_PENDING)):
         services.hours_reject(entry=entry, by=coordinator, reason="Changed my mind")
     entry.refresh_from_db()
     assert entry.status == HoursStatus.APPROVED
@@ -399,7 +399,7 @@ def test_hours_are_corrected_once_at_a_time(approved, volunteer_user, coordinato
     correction = services.hours_correct(
         entry=approved, hours=Decimal("2"), description="", by=volunteer_user
     )
-    with pytest.raises(ValidationError, match=services.ALREADY_CORRECTED):
+    with pytest.raises(ValidationError, match=str(services.ALREADY_CORRECTED)):
         services.hours_correct(entry=approved, hours=Decimal("1"), description="", by=coordinator)
     services.hours_reject(entry=correction, by=coordinator, reason="It was 3 hours")
     services.hours_correct(entry=approved, hours=Decimal("1"), description="", by=coordinator)
@@ -407,7 +407,7 @@ def test_hours_are_corrected_once_at_a_time(approved, volunteer_user, coordinato
 
 def test_pending_hours_are_not_corrected(volunteer, asset, volunteer_user):
     entry = log(volunteer, asset, volunteer_user)
-    with pytest.raises(ValidationError, match=services.ONLY_APPROVED_CORRECTED):
+    with pytest.raises(ValidationError, match=str(services.ONLY_APPROVED_CORRECTED)):
         services.hours_correct(entry=entry, hours=Decimal("1"), description="", by=volunteer_user)
     assert HoursEntry.objects.count() == 1
 
@@ -436,20 +436,20 @@ def test_volunteer_answers_the_survey_after_approved_hours(approved, volunteer_u
 
 def test_the_survey_is_answered_once_per_entry(approved, volunteer_user):
     answer(approved, volunteer_user)
-    with pytest.raises(ValidationError, match=services.SURVEY_ANSWERED):
+    with pytest.raises(ValidationError, match=str(services.SURVEY_ANSWERED)):
         answer(approved, volunteer_user, satisfaction=1)
     assert SurveyResponse.objects.get().satisfaction == 5
 
 
 def test_the_survey_is_for_approved_hours_only(volunteer, asset, volunteer_user):
     entry = log(volunteer, asset, volunteer_user)
-    with pytest.raises(ValidationError, match=services.SURVEY_NOT_APPROVED):
+    with pytest.raises(ValidationError, match=str(services.SURVEY_NOT_APPROVED)):
         answer(entry, volunteer_user)
     assert not SurveyResponse.objects.exists()
 
 
 def test_only_the_volunteer_answers_their_survey(approved, coordinator):
-    with pytest.raises(PermissionDenied, match=services.NOT_YOUR_SURVEY):
+    with pytest.raises(PermissionDenied, match=str(services.NOT_YOUR_SURVEY)):
         answer(approved, coordinator)
 
 

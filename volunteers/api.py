@@ -13,6 +13,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
 )
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -35,7 +36,7 @@ from volunteers.models import (
     coordinates,
 )
 
-VOLUNTEER_NEEDED = "Say which volunteer: you have no volunteer record of your own."
+VOLUNTEER_NEEDED = _("Say which volunteer: you have no volunteer record of your own.")
 
 
 def _query(serializer_class, request) -> dict:

@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -28,10 +29,10 @@ from volunteers.models import (
 )
 
 CONTACT_FIELDS = ("email", "phone", "skills", "consent_text", "consent_given_at")
-ONE_HOLDER = "Give either a volunteer or a group's bank, not both."
-MONTH_FORMAT = "Give a month as YYYY-MM, for example 2026-01."
+ONE_HOLDER = _("Give either a volunteer or a group's bank, not both.")
+MONTH_FORMAT = _("Give a month as YYYY-MM, for example 2026-01.")
 MAX_MONTHS = 36
-FROM_AFTER_TO = "The first month must not be after the last."
+FROM_AFTER_TO = _("The first month must not be after the last.")
 TOO_MANY_MONTHS = f"Ask for at most {MAX_MONTHS} months at a time."
 
 

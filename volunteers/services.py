@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy as _
 
 from assetmap import roles
 from assetmap.models import Asset
@@ -42,45 +43,47 @@ from volunteers.models import (
     coordinates,
 )
 
-NOT_COORDINATOR = "Only a coordinator of this asset, or staff, can do that."
-NOT_YOUR_HOURS = "Volunteers can log and correct only their own hours."
-NOT_YOUR_CREDITS = "Only the volunteer themselves, or staff, can spend or give their credits."
-NOT_OWN_APPROVAL = "Nobody can approve or reject their own hours."
-STAFF_ONLY = "Only staff can adjust a balance."
-NOT_YOUR_SURVEY = "Only the volunteer who gave the hours can answer this survey."
-NOT_THEIR_COORDINATOR = "Only staff or a coordinator of this volunteer can erase them."
-NOT_THEIR_EDITOR = "Only a coordinator of this volunteer, or the volunteer, can change this record."
-NOT_A_COORDINATOR = "Only volunteer coordinators and staff can register volunteers."
-NOT_THEIR_CHECKER = "Only staff or a coordinator of this volunteer can record their checks."
+NOT_COORDINATOR = _("Only a coordinator of this asset, or staff, can do that.")
+NOT_YOUR_HOURS = _("Volunteers can log and correct only their own hours.")
+NOT_YOUR_CREDITS = _("Only the volunteer themselves, or staff, can spend or give their credits.")
+NOT_OWN_APPROVAL = _("Nobody can approve or reject their own hours.")
+STAFF_ONLY = _("Only staff can adjust a balance.")
+NOT_YOUR_SURVEY = _("Only the volunteer who gave the hours can answer this survey.")
+NOT_THEIR_COORDINATOR = _("Only staff or a coordinator of this volunteer can erase them.")
+NOT_THEIR_EDITOR = _(
+    "Only a coordinator of this volunteer, or the volunteer, can change this record."
+)
+NOT_A_COORDINATOR = _("Only volunteer coordinators and staff can register volunteers.")
+NOT_THEIR_CHECKER = _("Only staff or a coordinator of this volunteer can record their checks.")
 
-FUTURE_DATE = "Hours cannot be logged for a day that has not happened yet."
-NOT_POSITIVE = "Hours must be more than 0."
-NOT_QUARTER = "Hours go in quarter-hour steps (0.25, 0.5, 0.75)."
-OVER_DAY_LIMIT = "That would make more than 24 hours on one day."
-ERASED = "This volunteer has been erased."
-NOT_PENDING = "Only pending hours can be approved or rejected; approved hours are corrected."
-REASON_NEEDED = "Give a reason for rejecting the hours."
-ONLY_APPROVED_CORRECTED = (
+FUTURE_DATE = _("Hours cannot be logged for a day that has not happened yet.")
+NOT_POSITIVE = _("Hours must be more than 0.")
+NOT_QUARTER = _("Hours go in quarter-hour steps (0.25, 0.5, 0.75).")
+OVER_DAY_LIMIT = _("That would make more than 24 hours on one day.")
+ERASED = _("This volunteer has been erased.")
+NOT_PENDING = _("Only pending hours can be approved or rejected; approved hours are corrected.")
+REASON_NEEDED = _("Give a reason for rejecting the hours.")
+ONLY_APPROVED_CORRECTED = _(
     "Only approved hours are corrected; pending hours can be rejected and logged again."
 )
-ALREADY_CORRECTED = "These hours already have a correction; correct that one instead."
-AMOUNT_NOT_POSITIVE = "The number of credits must be more than 0."
-NOT_ENOUGH_CREDITS = "There are not enough credits for that."
-NOT_SPEND_PARTNER = "Credits can only be spent at a spend partner."
-SAME_VOLUNTEER = "A volunteer cannot give credits to themselves."
-SURVEY_NOT_APPROVED = "The survey is for approved hours only."
-SURVEY_ANSWERED = "The survey for these hours has already been answered."
-NOT_A_MEMBER = "This volunteer is not a member of the group: add them to it first."
-ADJUST_NOT_ZERO = "An adjustment must add or take away some credits."
-NO_GROUP = "Add the volunteer to at least one of the groups you coordinate."
-NOT_YOUR_GROUP = "You can only add volunteers to groups you coordinate."
-CONSENT_NEEDED = "Record what the volunteer agreed to before their details are kept."
-CONSENT_IN_FUTURE = "Consent cannot be given in the future."
-CHECK_IN_FUTURE = "A check cannot be issued or verified in the future."
-VERIFIED_BEFORE_ISSUE = "A check cannot be verified before it was issued."
-NO_EMAIL = "Add the volunteer's email address first: the invitation goes there."
-ALREADY_SIGNS_IN = "This volunteer can already sign in."
-EMAIL_TAKEN = "Another account already uses this email address."
+ALREADY_CORRECTED = _("These hours already have a correction; correct that one instead.")
+AMOUNT_NOT_POSITIVE = _("The number of credits must be more than 0.")
+NOT_ENOUGH_CREDITS = _("There are not enough credits for that.")
+NOT_SPEND_PARTNER = _("Credits can only be spent at a spend partner.")
+SAME_VOLUNTEER = _("A volunteer cannot give credits to themselves.")
+SURVEY_NOT_APPROVED = _("The survey is for approved hours only.")
+SURVEY_ANSWERED = _("The survey for these hours has already been answered.")
+NOT_A_MEMBER = _("This volunteer is not a member of the group: add them to it first.")
+ADJUST_NOT_ZERO = _("An adjustment must add or take away some credits.")
+NO_GROUP = _("Add the volunteer to at least one of the groups you coordinate.")
+NOT_YOUR_GROUP = _("You can only add volunteers to groups you coordinate.")
+CONSENT_NEEDED = _("Record what the volunteer agreed to before their details are kept.")
+CONSENT_IN_FUTURE = _("Consent cannot be given in the future.")
+CHECK_IN_FUTURE = _("A check cannot be issued or verified in the future.")
+VERIFIED_BEFORE_ISSUE = _("A check cannot be verified before it was issued.")
+NO_EMAIL = _("Add the volunteer's email address first: the invitation goes there.")
+ALREADY_SIGNS_IN = _("This volunteer can already sign in.")
+EMAIL_TAKEN = _("Another account already uses this email address.")
 
 
 # --- Policy helpers -------------------------------------------------------------------

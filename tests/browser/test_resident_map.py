@@ -88,7 +88,7 @@ def test_a_resident_filters_by_category_and_free_and_opens_a_place_by_keyboard(p
 
     page.select_option("#f-category", "walking-groups")
     page.check("#f-free")
-    page.click("button[type=submit]")
+    page.click("#filters button[type=submit]")
     page.wait_for_url(lambda url: "category=walking-groups" in url)
     page.wait_for_selector("#resident-map[data-ready]")
 
@@ -137,7 +137,7 @@ def test_near_a_postcode_the_list_gives_distances(places, open_page):
     page = open_page("/", viewport="phone")
     page.fill("#f-postcode", "e3 3es")
     page.select_option("#f-radius_m", "1000")
-    page.click("button[type=submit]")
+    page.click("#filters button[type=submit]")
     page.wait_for_selector("#resident-map[data-ready]")
 
     first = page.locator("#result-list .result").first
