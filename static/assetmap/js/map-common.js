@@ -1,4 +1,4 @@
-// Shared by the residents' maps: DOM helpers, named icons and the tile layer.
+// Shared by every map page: DOM helpers, named icons, the tile layer and clusters.
 // Leaflet (static/vendor/, loaded before the modules as a classic script) is window.L.
 // Names come from users: text goes in with textContent, never as HTML.
 
@@ -26,6 +26,9 @@ export const NamedIcon = L
       createIcon(oldIcon) {
         const div = L.DivIcon.prototype.createIcon.call(this, oldIcon);
         if (this.options.label) div.setAttribute("aria-label", this.options.label);
+        for (const [key, value] of Object.entries(this.options.data || {})) {
+          div.dataset[key] = value;
+        }
         return div;
       },
     })
@@ -37,4 +40,29 @@ export function baseMap(container, config, options = {}) {
   const map = L.map(container, { scrollWheelZoom: false, ...options });
   L.tileLayer(config.tilesUrl, { attribution: config.tilesAttribution, maxZoom: 19 }).addTo(map);
   return map;
+}
+
+// Places nearer than a marker's width are clustered: overlapping targets cannot be
+// hit (WCAG 2.5.8). A cluster is a button saying how many places it holds; Enter zooms
+// in, and the focus then goes to the first of its places rather than back to the map.
+export function clusterGroup(config) {
+  const clusters = L.markerClusterGroup({
+    maxClusterRadius: 48,
+    showCoverageOnHover: false,
+    iconCreateFunction: (cluster) => {
+      const count = cluster.getChildCount();
+      return new NamedIcon({
+        className: "marker-cluster",
+        html: el("span", "", String(count)),
+        iconSize: [40, 40],
+        label: format(config.text.cluster, { count }),
+      });
+    },
+  });
+  clusters.on("clusterkeypress", (event) => {
+    if (event.originalEvent.key !== "Enter") return;
+    const first = event.layer.getAllChildMarkers()[0];
+    clusters.once("animationend", () => clusters.getVisibleParent(first)?.getElement()?.focus());
+  });
+  return clusters;
 }

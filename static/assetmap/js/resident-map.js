@@ -2,7 +2,7 @@
 // with the page's own query), clustered, over the GP networks' boundaries. The list
 // beside or below the map holds the same places and works without this script.
 
-import { L, NamedIcon, baseMap, el, format, readConfig } from "./map-common.js";
+import { L, NamedIcon, baseMap, clusterGroup, el, format, readConfig } from "./map-common.js";
 
 function popupContent(props, details, config) {
   const box = el("div", "popup");
@@ -52,19 +52,6 @@ function placeMarker(feature, latlng, popups, config) {
   return marker;
 }
 
-function clusterIcon(config) {
-  return (cluster) => {
-    const count = cluster.getChildCount();
-    const html = el("span", "", String(count));
-    return new NamedIcon({
-      className: "marker-cluster",
-      html,
-      iconSize: [40, 40],
-      label: format(config.text.cluster, { count }),
-    });
-  };
-}
-
 async function fetchJSON(url) {
   const response = await fetch(url, { credentials: "same-origin" });
   if (!response.ok) throw new Error(`${url}: ${response.status}`);
@@ -110,19 +97,7 @@ async function init() {
       return;
     }
   }
-  // Places nearer than a marker's width are clustered: overlapping targets cannot be
-  // hit (WCAG 2.5.8). A cluster says how many places it holds; Enter zooms in, and the
-  // focus then goes to the first of its places rather than back to the map.
-  const clusters = L.markerClusterGroup({
-    maxClusterRadius: 48,
-    showCoverageOnHover: false,
-    iconCreateFunction: clusterIcon(config),
-  });
-  clusters.on("clusterkeypress", (event) => {
-    if (event.originalEvent.key !== "Enter") return;
-    const first = event.layer.getAllChildMarkers()[0];
-    clusters.once("animationend", () => clusters.getVisibleParent(first)?.getElement()?.focus());
-  });
+  const clusters = clusterGroup(config);
   const places = L.geoJSON(features, {
     pointToLayer: (feature, latlng) => placeMarker(feature, latlng, popups, config),
   });

@@ -4,14 +4,7 @@
 // (static/vendor/, loaded before this module as classic scripts) provide window.L.
 // Popups are DOM nodes filled with textContent: names come from users, never HTML.
 
-const L = window.L;
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+import { L, NamedIcon, baseMap, clusterGroup, el } from "./map-common.js";
 
 function resultPopup(props, config) {
   const box = el("div", "popup");
@@ -32,16 +25,6 @@ function resultPopup(props, config) {
   return box;
 }
 
-// A div icon whose element carries an accessible name (Leaflet sets only `title`).
-const NamedIcon = L.DivIcon.extend({
-  createIcon(oldIcon) {
-    const div = L.DivIcon.prototype.createIcon.call(this, oldIcon);
-    if (this.options.label) div.setAttribute("aria-label", this.options.label);
-    for (const [key, value] of Object.entries(this.options.data || {})) div.dataset[key] = value;
-    return div;
-  },
-});
-
 function resultMarker(feature, latlng, config) {
   const props = feature.properties;
   const icon = new NamedIcon({
@@ -57,26 +40,13 @@ function resultMarker(feature, latlng, config) {
   return marker;
 }
 
-function clusterIcon(config) {
-  return (cluster) => {
-    const count = cluster.getChildCount();
-    const label = config.text.cluster.replace("%(count)s", count);
-    const html = document.createElement("span");
-    html.textContent = String(count);
-    return new NamedIcon({ className: "marker-cluster", html, iconSize: [40, 40], label });
-  };
-}
-
 async function init() {
   const container = document.querySelector("[data-map]");
   const configNode = document.getElementById("map-config");
   if (!container || !configNode || !L) return;
   const config = JSON.parse(configNode.textContent);
 
-  container.setAttribute("role", "region");
-  container.setAttribute("aria-label", config.text.mapLabel);
-  const map = L.map(container, { scrollWheelZoom: false });
-  L.tileLayer(config.tilesUrl, { attribution: config.tilesAttribution, maxZoom: 19 }).addTo(map);
+  const map = baseMap(container, config);
   map.setView([51.515, -0.035], 13);
 
   const response = await fetch(config.mapDataUrl, {
@@ -86,13 +56,7 @@ async function init() {
   if (!response.ok) return;
   const data = await response.json();
 
-  // Places nearer than a marker's width are clustered: overlapping targets cannot be
-  // hit (WCAG 2.5.8). A cluster says how many places it holds; Enter zooms in.
-  const clusters = L.markerClusterGroup({
-    maxClusterRadius: 48,
-    showCoverageOnHover: false,
-    iconCreateFunction: clusterIcon(config),
-  });
+  const clusters = clusterGroup(config);
   const layer = L.geoJSON(data.features, {
     pointToLayer: (feature, latlng) => resultMarker(feature, latlng, config),
   });

@@ -6,6 +6,8 @@
 // - "Add another" buttons for the new-group and story rows,
 // - theme suggestions for each comma-separated theme, not only the first.
 
+import { setUpFormsets } from "../../assetmap/js/formsets.js";
+
 function focusErrorSummary() {
   const summary = document.querySelector("[data-error-summary]");
   if (summary) summary.focus();
@@ -73,49 +75,6 @@ function setUpAssetFilters() {
         // Ticked boxes stay visible so a choice never disappears from view.
         row.hidden = query !== "" && !text.includes(query) && !checkbox.checked;
       }
-    });
-  }
-}
-
-function isBlank(row) {
-  const fields = row.querySelectorAll("input:not([type=hidden]), textarea, select");
-  return [...fields].every((field) => {
-    if (field.type === "checkbox" || field.type === "radio") return field.checked === field.defaultChecked;
-    if (field.tagName === "SELECT") return field.selectedIndex === 0 || field.value === field.querySelector("[selected]")?.value;
-    return field.value.trim() === "";
-  });
-}
-
-function setUpFormsets() {
-  for (const formset of document.querySelectorAll("[data-formset]")) {
-    const prefix = formset.dataset.formset;
-    const total = formset.querySelector(`input[name="${prefix}-TOTAL_FORMS"]`);
-    const initial = parseInt(formset.querySelector(`input[name="${prefix}-INITIAL_FORMS"]`).value, 10);
-    const rows = formset.querySelector("[data-formset-rows]");
-    const template = formset.querySelector("[data-formset-template]");
-    const button = formset.querySelector("[data-formset-add]");
-
-    // Without JavaScript there are spare empty rows; with it, keep one and offer a button.
-    let children = [...rows.querySelectorAll(":scope > [data-formset-row]")];
-    while (children.length > Math.max(initial, 1)) {
-      const last = children[children.length - 1];
-      if (!isBlank(last) || last.querySelector(".field-error")) break;
-      last.remove();
-      children.pop();
-    }
-    total.value = children.length;
-
-    button.hidden = false;
-    button.addEventListener("click", () => {
-      const index = parseInt(total.value, 10);
-      const html = template.innerHTML.replaceAll("__prefix__", String(index));
-      rows.insertAdjacentHTML("beforeend", html);
-      total.value = index + 1;
-      const added = rows.lastElementChild;
-      const legend = added.querySelector("legend");
-      if (legend) legend.textContent = `${legend.textContent.trim()} ${index + 1}`;
-      const first = added.querySelector("input:not([type=hidden]), textarea, select");
-      if (first) first.focus();
     });
   }
 }

@@ -3,14 +3,7 @@
 // classic scripts) provide window.L.
 // Popups are DOM nodes filled with textContent: names come from users, never HTML.
 
-const L = window.L;
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+import { L, NamedIcon, baseMap, clusterGroup, el } from "../../assetmap/js/map-common.js";
 
 function assetPopup(props, config) {
   const box = el("div", "popup");
@@ -33,16 +26,6 @@ function assetPopup(props, config) {
   box.append(line);
   return box;
 }
-
-// A div icon whose element carries an accessible name (Leaflet sets only `title`).
-const NamedIcon = L.DivIcon.extend({
-  createIcon(oldIcon) {
-    const div = L.DivIcon.prototype.createIcon.call(this, oldIcon);
-    if (this.options.label) div.setAttribute("aria-label", this.options.label);
-    for (const [key, value] of Object.entries(this.options.data || {})) div.dataset[key] = value;
-    return div;
-  },
-});
 
 function assetMarker(feature, latlng, config) {
   const props = feature.properties;
@@ -67,26 +50,13 @@ function practiceMarker(feature, latlng) {
   return L.marker(latlng, { icon, interactive: false, keyboard: false });
 }
 
-function clusterIcon(config) {
-  return (cluster) => {
-    const count = cluster.getChildCount();
-    const label = config.text.cluster.replace("%(count)s", count);
-    const html = document.createElement("span");
-    html.textContent = String(count);
-    return new NamedIcon({ className: "marker-cluster", html, iconSize: [40, 40], label });
-  };
-}
-
 async function init() {
   const container = document.querySelector("[data-map]");
   const configNode = document.getElementById("map-config");
   if (!container || !configNode || !L) return;
   const config = JSON.parse(configNode.textContent);
 
-  container.setAttribute("role", "region");
-  container.setAttribute("aria-label", config.text.mapLabel);
-  const map = L.map(container, { scrollWheelZoom: false });
-  L.tileLayer(config.tilesUrl, { attribution: config.tilesAttribution, maxZoom: 19 }).addTo(map);
+  const map = baseMap(container, config);
 
   const response = await fetch(config.mapDataUrl, { credentials: "same-origin" });
   if (!response.ok) return;
@@ -98,13 +68,7 @@ async function init() {
   ).addTo(map);
   const practices = data.features.filter((f) => f.properties.layer === "practice");
   L.geoJSON(practices, { pointToLayer: practiceMarker }).addTo(map);
-  // Places nearer than a marker's width are clustered: overlapping targets cannot be
-  // hit (WCAG 2.5.8). A cluster says how many places it holds; Enter zooms in.
-  const clusters = L.markerClusterGroup({
-    maxClusterRadius: 48,
-    showCoverageOnHover: false,
-    iconCreateFunction: clusterIcon(config),
-  });
+  const clusters = clusterGroup(config);
   const places = data.features.filter((f) => f.properties.layer === "asset");
   clusters.addLayer(
     L.geoJSON(places, { pointToLayer: (feature, latlng) => assetMarker(feature, latlng, config) }),
