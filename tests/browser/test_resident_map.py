@@ -5,7 +5,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from playwright.sync_api import expect
 
-from assetmap.models import Category, Cost, Postcode, Status
+from assetmap.models import Category, Cost, Postcode, ProblemKind, ProblemReport, Status
 from tests.browser.conftest import assert_accessible, screenshot
 from tests.factories import AssetFactory, NetworkFactory, RecurringSessionFactory
 
@@ -82,8 +82,11 @@ def test_the_map_and_the_list_show_the_same_published_places(places, open_page, 
     screenshot(page, f"resident-map-{viewport}")
 
 
-def test_a_resident_filters_by_category_and_free_and_opens_a_place_by_keyboard(places, open_page):
-    page = open_page("/", viewport="desktop")
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_a_resident_filters_by_category_and_free_and_opens_a_place_by_keyboard(
+    places, open_page, viewport
+):
+    page = open_page("/", viewport=viewport)
     page.wait_for_selector("#resident-map[data-ready]")
 
     page.select_option("#f-category", "walking-groups")
@@ -117,6 +120,14 @@ def test_a_resident_filters_by_category_and_free_and_opens_a_place_by_keyboard(p
     page.keyboard.press("Enter")
     page.wait_for_url("**/assets/bow-health-walk/")
     assert page.locator("h1").inner_text() == "Bow Health Walk"
+
+    # The times have changed: the resident says so from the place's page.
+    page.get_by_role("link", name="Report a problem with this listing").click()
+    page.get_by_label("The days or times are wrong").check()
+    page.get_by_role("button", name="Send the report").click()
+    page.wait_for_url("**/assets/bow-health-walk/")
+    assert page.get_by_text("Thank you for telling us.").is_visible()
+    assert ProblemReport.objects.get().kind == ProblemKind.WRONG_TIMES
 
 
 def test_a_cluster_is_named_and_zooms_in_from_the_keyboard(places, open_page):
