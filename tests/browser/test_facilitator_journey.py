@@ -32,12 +32,13 @@ def suggestion(bow):
     )
 
 
-def test_facilitator_adds_a_group_by_tapping_the_map(bow, open_page, facilitator):
-    page = open_page("/assets/new/", user=facilitator, viewport="phone")
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_facilitator_adds_a_group_by_tapping_the_map(bow, open_page, facilitator, viewport):
+    page = open_page("/assets/new/", user=facilitator, viewport=viewport)
     page.wait_for_selector(".leaflet-container")
     assert page.locator("[data-formset=sessions] [data-formset-row]").count() == 1
     assert_accessible(page)
-    screenshot(page, "asset-form-phone")
+    screenshot(page, f"asset-form-{viewport}")
 
     page.get_by_label("Name of the group").fill("Knit and natter")
     page.get_by_label("What happens there").fill("Knitting and a chat at the library.")
