@@ -282,6 +282,15 @@ class AssetQuerySet(models.QuerySet):
     def in_network(self, network):
         return self.filter(network=network)
 
+    def editable_by(self, user):
+        """The listings `user` may change: `Asset.can_edit` as a query (network leads
+        all; facilitators those in their networks and those in none)."""
+        if roles.is_staff_member(user):
+            return self.all()
+        if not roles.has_role(user, roles.Role.FACILITATOR):
+            return self.none()
+        return self.filter(Q(network__isnull=True) | Q(network__facilitators=user))
+
     def search(self, text: str):
         """Assets matching `text`, each with a `relevance`: full-text on the name,
         audience and description (stemmed, web-search syntax: "quoted phrase", -not).

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from assetmap import roles
 from assetmap.models import (
     Asset,
     Category,
@@ -36,20 +35,10 @@ REASON_REQUIRED = _("Say why the suggestion is rejected: it is kept with the dec
 MERGE_TARGET_INVALID = _("Choose a listing on the map (draft or published) to merge into.")
 
 
-def editable_assets(user):
-    """The listings `user` may edit, as a queryset: the same rule as `Asset.can_edit`
-    (network leads all; facilitators those in their networks and those in none)."""
-    if roles.is_staff_member(user):
-        return Asset.objects.all()
-    if not roles.has_role(user, roles.Role.FACILITATOR):
-        return Asset.objects.none()
-    return Asset.objects.filter(Q(network__isnull=True) | Q(network__facilitators=user))
-
-
 def waiting_suggestions(user):
     """Residents' suggestions waiting for review that `user` may decide on, oldest first."""
     return (
-        editable_assets(user)
+        Asset.objects.editable_by(user)
         .filter(status=Status.PENDING_REVIEW, provenance=Provenance.RESIDENT_SUGGESTION)
         .select_related("network")
         .order_by("created_at", "pk")
@@ -60,7 +49,7 @@ def open_reports(user):
     """Open problem reports about listings `user` may edit, oldest first."""
     return (
         ProblemReport.objects.open()
-        .filter(asset__in=editable_assets(user))
+        .filter(asset__in=Asset.objects.editable_by(user))
         .select_related("asset")
         .order_by("created_at", "pk")
     )
@@ -70,7 +59,7 @@ def stale_listings(user, limit: int = 20):
     """Published listings `user` may edit that nobody has checked for a while, never
     checked first, then the least recently checked."""
     return (
-        editable_assets(user)
+        Asset.objects.editable_by(user)
         .published()
         .stale()
         .order_by(F("assured_date").asc(nulls_first=True), "name")[:limit]

@@ -65,3 +65,14 @@ def test_a_facilitator_edits_listings_in_their_networks_and_in_none(facilitator)
     assert AssetFactory(network=theirs).can_edit(facilitator)
     assert AssetFactory(network=None).can_edit(facilitator)
     assert not AssetFactory(network=other).can_edit(facilitator)
+
+
+def test_editable_by_lists_exactly_the_listings_can_edit_allows(facilitator, network_lead):
+    theirs, other = NetworkFactory(), NetworkFactory()
+    theirs.facilitators.add(facilitator)
+    assets = [AssetFactory(network=theirs), AssetFactory(network=None), AssetFactory(network=other)]
+
+    for user in (facilitator, network_lead):
+        listed = set(Asset.objects.editable_by(user))
+        assert listed == {asset for asset in assets if asset.can_edit(user)}
+    assert len(Asset.objects.editable_by(facilitator)) == 2
