@@ -18,8 +18,8 @@ from rest_framework import mixins, negotiation, permissions, renderers, throttli
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from assetmap import roles, services
 from assetmap import serializers as s
-from assetmap import services
 from assetmap.filters import AssetFilter
 from assetmap.models import Asset, Category, Organisation, Status
 from assetmap.rest import OneStatementPagination
@@ -48,7 +48,7 @@ class SuggestionThrottle(throttling.SimpleRateThrottle):
     scope = "suggestions"
 
     def get_cache_key(self, request, view):
-        if view.action != "create" or Asset().can_edit_somewhere(request.user):
+        if view.action != "create" or roles.edits_listings(request.user):
             return None
         ident = request.user.pk if request.user.is_authenticated else self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
@@ -192,7 +192,7 @@ class AssetViewSet(
     def perform_create(self, serializer):
         user = self.request.user
         arguments = serializer.save_arguments()
-        if arguments["asset"].can_edit_somewhere(user):
+        if roles.edits_listings(user):
             serializer.instance = services.asset_edit(user=user, **arguments)
         else:
             serializer.instance = services.asset_suggest(
@@ -268,7 +268,7 @@ class CanEditListings(permissions.BasePermission):
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS:
             return True
-        return Asset().can_edit_somewhere(request.user)
+        return roles.edits_listings(request.user)
 
 
 class OrganisationViewSet(

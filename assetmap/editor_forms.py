@@ -3,12 +3,10 @@ decisions. They only collect and check input; `assetmap.editing` and
 `assetmap.moderation` do the writing and enforce the rules."""
 
 from django import forms
-from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from assetmap.forms import NoColonMixin
-from assetmap.geo import validate_in_uk
+from assetmap.forms import MapPointFields, NoColonMixin
 from assetmap.models import (
     Asset,
     Category,
@@ -25,7 +23,6 @@ from assetmap.models import (
 EXTRA_SESSION_ROWS = 3
 
 PLACE_IT = _("Tap the map to place it, give its postcode, or tick “Online only”.")
-POINT_HALF_GIVEN = _("Give both the latitude and the longitude, or neither.")
 
 
 class CategoryCheckboxes(forms.ModelMultipleChoiceField):
@@ -35,7 +32,7 @@ class CategoryCheckboxes(forms.ModelMultipleChoiceField):
         return obj.name
 
 
-class AssetForm(NoColonMixin, forms.ModelForm):
+class AssetForm(NoColonMixin, MapPointFields, forms.ModelForm):
     """Every field of a listing, in plain words. Where it is comes from a tap on the
     map (or typed coordinates), else from the postcode; online-only groups have none."""
 
@@ -44,20 +41,6 @@ class AssetForm(NoColonMixin, forms.ModelForm):
         queryset=Category.objects.select_related("parent"),
         required=False,
         help_text=_("Open a heading and tick everything that fits."),
-    )
-    latitude = forms.FloatField(
-        label=_("Latitude"),
-        required=False,
-        min_value=-90,
-        max_value=90,
-        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
-    )
-    longitude = forms.FloatField(
-        label=_("Longitude"),
-        required=False,
-        min_value=-180,
-        max_value=180,
-        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
     save_anyway = forms.BooleanField(
         label=_("It is a different group: save it anyway"),
@@ -148,9 +131,7 @@ class AssetForm(NoColonMixin, forms.ModelForm):
         self.fields["status"].choices = self._status_choices(asset)
         if asset.pk:
             self.initial.setdefault("categories", list(asset.categories.all()))
-            if asset.location is not None:
-                self.initial.setdefault("latitude", round(asset.location.y, 6))
-                self.initial.setdefault("longitude", round(asset.location.x, 6))
+            self.show_point(asset.location)
 
     @staticmethod
     def _status_choices(asset: Asset):
@@ -190,19 +171,12 @@ class AssetForm(NoColonMixin, forms.ModelForm):
         """The point from typed or tapped coordinates, or else from the postcode: the
         one changed last wins, so a new postcode moves a listing placed before."""
         latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
-        if (latitude is None) != (longitude is None):
-            self.add_error("latitude" if latitude is None else "longitude", POINT_HALF_GIVEN)
-            return None
         moved = "latitude" in self.changed_data or "longitude" in self.changed_data
         postcode = cleaned.get("postcode")
-        if latitude is not None and (moved or not postcode or "postcode" not in self.changed_data):
-            point = Point(longitude, latitude, srid=4326)
-            try:
-                validate_in_uk(point)
-            except ValidationError as error:
-                self.add_error("latitude", error)
-                return None
-            return point
+        postcode_last = postcode and "postcode" in self.changed_data and not moved
+        typed = latitude is not None or longitude is not None
+        if typed and not (latitude is not None and longitude is not None and postcode_last):
+            return self.typed_point(cleaned)
         if postcode:
             try:
                 return Postcode.objects.point_of(postcode)
@@ -211,14 +185,6 @@ class AssetForm(NoColonMixin, forms.ModelForm):
                 return None
         self.add_error("latitude", PLACE_IT)
         return None
-
-    def add_error(self, field, error):
-        # The model reports a bad point on `location`; the form shows it at the latitude.
-        if field == "location":
-            field = "latitude"
-        if hasattr(error, "error_dict") and "location" in error.error_dict:
-            error.error_dict.setdefault("latitude", []).extend(error.error_dict.pop("location"))
-        super().add_error(field, error)
 
 
 # Which weeks a session meets, in one plain choice: every week, or one week a month.

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assetmap import editing, moderation
+from assetmap import editing, moderation, roles
 from assetmap.editor_forms import (
     AssetForm,
     MergeForm,
@@ -34,7 +34,7 @@ def _refusal(request, asset: Asset | None = None):
     """The response refusing `request` the editors' pages (for `asset`), or None."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    allowed = asset.can_edit(request.user) if asset else Asset().can_edit_somewhere(request.user)
+    allowed = asset.can_edit(request.user) if asset else roles.edits_listings(request.user)
     if not allowed:
         return _forbidden(request)
     return None

@@ -644,10 +644,6 @@ class Asset(models.Model):
         ]
         return min(upcoming, key=lambda o: o.start, default=None)
 
-    def can_edit_somewhere(self, user) -> bool:
-        """Whether `user` edits listings at all: network leads and facilitators."""
-        return roles.is_staff_member(user) or roles.has_role(user, roles.Role.FACILITATOR)
-
     def can_edit(self, user) -> bool:
         """Network leads edit every listing; facilitators those in the networks they
         work in, and those in no network (online groups, places outside every

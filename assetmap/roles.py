@@ -121,6 +121,12 @@ def is_staff_member(user) -> bool:
     return user.is_authenticated and (user.is_superuser or has_role(user, Role.NETWORK_LEAD))
 
 
+def edits_listings(user) -> bool:
+    """Network leads and facilitators add and change listings (a facilitator only in
+    their own networks: see Asset.can_edit)."""
+    return is_staff_member(user) or has_role(user, Role.FACILITATOR)
+
+
 def is_professional(user) -> bool:
     """Anyone signed in with a working role: they see drafts and internal notes."""
     return is_staff_member(user) or any(has_role(user, role) for role in Role)

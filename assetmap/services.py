@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from assetmap import roles
 from assetmap.models import (
     Asset,
     Category,
@@ -89,7 +90,7 @@ def _valid_sessions(sessions: Iterable[RecurringSession]) -> list[RecurringSessi
 
 def require_editor(asset: Asset, user) -> None:
     if not asset.can_edit(user):
-        has_role = asset.can_edit_somewhere(user)
+        has_role = roles.edits_listings(user)
         raise PermissionDenied(NOT_YOUR_NETWORK if has_role else CANNOT_EDIT)
 
 
@@ -106,7 +107,7 @@ def asset_edit(
     network is a change there too). A refusal saves nothing."""
     if asset.pk is not None:
         require_editor(Asset.objects.get(pk=asset.pk), user)
-    elif not asset.can_edit_somewhere(user):
+    elif not roles.edits_listings(user):
         raise PermissionDenied(CANNOT_EDIT)
     asset = asset_save(asset=asset, user=user, categories=categories, sessions=sessions)
     require_editor(asset, user)

@@ -5,12 +5,10 @@ and the wishlist. They only collect and check input; the services in
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from assetmap.forms import NoColonMixin
-from assetmap.geo import validate_in_uk
+from assetmap.forms import MapPointFields, NoColonMixin
 from assetmap.models import Asset, AssetKind, Organisation, Status
 from networks.models import (
     Connection,
@@ -55,21 +53,9 @@ class AssetCheckboxes(forms.ModelMultipleChoiceField):
 NEAR_NETWORK_DEGREES = 0.005
 
 
-class EventForm(NoColonMixin, forms.ModelForm):
-    latitude = forms.FloatField(
-        label=_("Latitude"),
-        required=False,
-        min_value=-90,
-        max_value=90,
-        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
-    )
-    longitude = forms.FloatField(
-        label=_("Longitude"),
-        required=False,
-        min_value=-180,
-        max_value=180,
-        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
-    )
+class EventForm(NoColonMixin, MapPointFields, forms.ModelForm):
+    point_field = "place"
+
     theme_names = forms.CharField(
         label=_("Themes heard"),
         required=False,
@@ -122,33 +108,20 @@ class EventForm(NoColonMixin, forms.ModelForm):
                 "theme_names", ", ".join(event.themes.values_list("name", flat=True))
             )
             self.initial.setdefault("facilitators", list(event.facilitators.all()))
-            if event.place is not None:
-                self.initial.setdefault("latitude", round(event.place.y, 6))
-                self.initial.setdefault("longitude", round(event.place.x, 6))
+            self.show_point(event.place)
         else:
             self.initial.setdefault("facilitators", [user])
 
     def clean(self):
         cleaned = super().clean()
-        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
         if self.has_error("latitude") or self.has_error("longitude"):
             return cleaned
-        if latitude is None and longitude is None:
+        point = self.typed_point(cleaned)
+        if point is not None:
+            self._check_near_network(point)
+            self.instance.place = point
+        elif not (self.has_error("latitude") or self.has_error("longitude")):
             self.instance.place = None
-        elif latitude is None or longitude is None:
-            self.add_error(
-                "latitude" if latitude is None else "longitude",
-                _("Give both the latitude and the longitude, or neither."),
-            )
-        else:
-            point = Point(longitude, latitude, srid=4326)
-            try:
-                validate_in_uk(point)
-            except ValidationError as error:
-                self.add_error("latitude", error)
-            else:
-                self._check_near_network(point)
-                self.instance.place = point
         return cleaned
 
     def _check_near_network(self, point: Point) -> None:
@@ -161,14 +134,6 @@ class EventForm(NoColonMixin, forms.ModelForm):
                 _("This point is outside %(network)s. Place the event where it was held.")
                 % {"network": network.name},
             )
-
-    def add_error(self, field, error):
-        # The model reports a bad point on `place`; the form shows it on the latitude.
-        if field == "place":
-            field = "latitude"
-        if hasattr(error, "error_dict") and "place" in error.error_dict:
-            error.error_dict.setdefault("latitude", []).extend(error.error_dict.pop("place"))
-        super().add_error(field, error)
 
     def theme_list(self) -> list[str]:
         return self.cleaned_data.get("theme_names", "").split(",")

@@ -68,7 +68,7 @@ def test_event_form_errors_are_summarised_and_accessible(bow, open_page, facilit
     summary = page.locator("[data-error-summary]")
     summary.wait_for()
     # The script moves focus to the summary once it has run.
-    page.wait_for_function("document.activeElement.hasAttribute('data-error-summary')")
+    page.wait_for_function("() => document.activeElement.hasAttribute('data-error-summary')")
     summary.get_by_role("link", name="Title").click()
     assert page.evaluate("document.activeElement.id") == "id_title"
     assert_accessible(page)

@@ -71,7 +71,7 @@ def test_asset_form_on_a_desktop_with_a_duplicate_warning(bow, open_page, facili
     page.get_by_role("button", name="Save", exact=True).click()
     warning = page.locator("[data-duplicate-warning]")
     warning.wait_for()
-    page.wait_for_function("document.activeElement.hasAttribute('data-duplicate-warning')")
+    page.wait_for_function("() => document.activeElement.hasAttribute('data-duplicate-warning')")
     assert warning.get_by_role("link", name="Bow Health Walk").is_visible()
     assert_accessible(page)
     screenshot(page, "asset-form-duplicate-desktop")

@@ -99,5 +99,5 @@ def test_a_graph_node_opens_the_places_list_entry_from_the_keyboard(bow, open_pa
     page.focus('#connections-graph a.node[href="#asset-bow-health-walk"]')
     page.keyboard.press("Enter")
 
-    page.wait_for_function("document.activeElement.id === 'asset-bow-health-walk'")
+    page.wait_for_function("() => document.activeElement.id === 'asset-bow-health-walk'")
     assert page.evaluate("location.hash") == "#asset-bow-health-walk"

@@ -90,7 +90,7 @@ def test_suggestion_errors_are_summarised_and_keep_the_point(bow, open_page):
 
     summary = page.locator("[data-error-summary]")
     summary.wait_for()
-    page.wait_for_function("document.activeElement.hasAttribute('data-error-summary')")
+    page.wait_for_function("() => document.activeElement.hasAttribute('data-error-summary')")
     summary.get_by_role("link", name="Name of the group").click()
     assert page.evaluate("document.activeElement.id") == "id_name"
     # The point tapped before is still there, on the map and in the form.
