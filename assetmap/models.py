@@ -105,6 +105,9 @@ class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PENDING_REVIEW = "pending_review", _("Pending review")
     PUBLISHED = "published", _("Published")
+    # Not checked for a year and a grace period after the reminder: off the public
+    # map until someone confirms it still runs. Never deleted.
+    NEEDS_REVIEW = "needs_review", _("Needs review")
     ARCHIVED = "archived", _("Archived")
 
 
@@ -504,6 +507,13 @@ class Asset(models.Model):
     # A resident who suggested the listing may leave an email for questions about it;
     # it is deleted once the suggestion is handled, and never shown or kept in history.
     suggester_email = models.EmailField(_("suggester's email"), blank=True, editable=False)
+    # Where an imported listing came from ("csv:<file>", an ORUK feed URL...) and its id
+    # there: re-importing the same source updates these rows instead of adding copies.
+    source = models.CharField(_("imported from"), max_length=255, blank=True, editable=False)
+    source_id = models.CharField(_("id at the source"), max_length=255, blank=True, editable=False)
+    # When the last "is it still running?" email went out, so the nightly task sends
+    # one per stale spell, not one a night.
+    freshness_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     created_by = recorded_by()
     updated_by = recorded_by()
@@ -528,6 +538,7 @@ class Asset(models.Model):
             "updated_at",
             "search_vector",
             "suggester_email",
+            "freshness_reminder_sent_at",
         ],
         m2m_fields=[categories],
     )
@@ -555,6 +566,11 @@ class Asset(models.Model):
                 condition=Q(status__in=Status.values), name="asset_status_valid"
             ),
             models.CheckConstraint(condition=Q(kind__in=AssetKind.values), name="asset_kind_valid"),
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~Q(source_id=""),
+                name="asset_one_row_per_source_id",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "network"]),
@@ -830,6 +846,7 @@ class RecurringSession(models.Model):
 
 
 # Models kept in their own modules, part of this app all the same.
+from assetmap.exchange_models import DataJob, JobFormat, JobKind, JobStatus  # noqa: E402, F401
 from assetmap.moderation_models import (  # noqa: E402, F401
     Decision,
     ModerationDecision,

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from assetmap import resident_views, views
+from assetmap import data_views, resident_views, views
 
 # Swagger UI (pinned in requirements.txt) adds one <style> element: allow exactly it,
 # by hash, on this page only; the rest of the strict policy stands.
@@ -23,6 +23,10 @@ urlpatterns = [
     path("suggest/", resident_views.suggest, name="suggest"),
     path("suggest/thanks/", resident_views.suggest_thanks, name="suggest-thanks"),
     path("", include("assetmap.search_urls")),
+    path("", include("assetmap.freshness_urls")),
+    path("data/", data_views.index, name="data"),
+    path("data/imports/", include("assetmap.import_urls")),
+    path("data/exports/", include("assetmap.export_urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the language switcher

@@ -1,0 +1,3 @@
+"""URLs of the export pages (filled in by the export work)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs of the freshness pages (filled in by the freshness work)."""
+
+urlpatterns = []
