@@ -4,9 +4,10 @@
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import render
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
 
-from assetmap import roles
+from assetmap import jobs, roles
 from assetmap.models import DataJob, JobKind
 
 RECENT_JOBS = 10
@@ -37,3 +38,10 @@ def index(request):
             "export_jobs": jobs.filter(kind=JobKind.EXPORT)[:RECENT_JOBS],
         },
     )
+
+
+@staff_page
+def job_progress(request, pk):
+    """The polling end of a job's progress bar (static/assetmap/js/job-progress.js)."""
+    job = get_object_or_404(DataJob, pk=pk)
+    return JsonResponse(jobs.progress_of(job))

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("assetmap.search_urls")),
     path("", include("assetmap.freshness_urls")),
     path("data/", data_views.index, name="data"),
+    path("data/jobs/<int:pk>/progress/", data_views.job_progress, name="data-job-progress"),
     path("data/imports/", include("assetmap.import_urls")),
     path("data/exports/", include("assetmap.export_urls")),
     path("admin/", admin.site.urls),
