@@ -8,6 +8,8 @@ networks), and anybody else's new listing is a suggestion, throttled, that waits
 moderation.
 """
 
+import json
+
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db import connection
 from django.http import HttpResponse
@@ -187,7 +189,20 @@ class AssetViewSet(
             assets = assets.exclude(status=Status.ARCHIVED)
         if self.action == "map":
             return assets.exclude(status=Status.ARCHIVED)
-        return assets.with_listing_details()
+        if self.action == "retrieve":
+            return assets.with_listing_json(**s.listing_options(self.request))
+        return assets
+
+    def list(self, request, *args, **kwargs):
+        assets = self.filter_queryset(self.get_queryset())
+        # The filters annotate a distance when the request gave a point.
+        options = s.listing_options(request, distance="distance" in assets.query.annotations)
+        page = self.paginate_queryset(assets.with_listing_json(**options).values_list("listing"))
+        listings = [listing for listing, _count in page]
+        if isinstance(request.accepted_renderer, renderers.JSONRenderer):
+            # The rows are JSON already: put them in the page as they are.
+            return HttpResponse(self.paginator.page_json(listings), content_type="application/json")
+        return self.get_paginated_response([json.loads(listing) for listing in listings])
 
     def perform_create(self, serializer):
         user = self.request.user
@@ -205,7 +220,7 @@ class AssetViewSet(
         )
 
     def _fresh(self, asset: Asset) -> Response:
-        asset = self.get_queryset().get(pk=asset.pk)
+        # The serializer reads the asset back from the database, as it now is.
         return Response(self.get_serializer(asset).data)
 
     @extend_schema(

@@ -376,6 +376,13 @@ class AssetQuerySet(models.QuerySet):
             ),
         )
 
+    def with_listing_json(self, **options):
+        """Each asset with `listing`: its API representation as JSON text, built in
+        the same statement (assetmap.listings.listing_json takes the options)."""
+        from assetmap.listings import listing_json
+
+        return self.annotate(listing=listing_json(**options))
+
     def in_categories(self, categories):
         """Assets in any of `categories` or their sub-categories."""
         through = Asset.categories.through.objects.filter(asset=OuterRef("pk"))

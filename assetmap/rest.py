@@ -6,6 +6,8 @@ single field under "non_field_errors". The services raise Django's own exception
 their message constants; the handler below turns them into DRF's.
 """
 
+import json
+
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -83,7 +85,8 @@ class Pagination(pagination.PageNumberPagination):
 class OneStatementPaginator(DjangoPaginator):
     """A page and the total number of rows from one statement: each row carries
     `count(*) OVER ()`, so a search runs once rather than once to count and once for
-    the page. Only when a page comes back empty is it counted on its own."""
+    the page. Only when a page comes back empty is it counted on its own. A
+    `values_list()` queryset gives tuples with the count last."""
 
     def page(self, number):
         try:
@@ -99,7 +102,8 @@ class OneStatementPaginator(DjangoPaginator):
             ]
         )
         if rows:
-            self.__dict__["count"] = rows[0].rows_in_total
+            first = rows[0]
+            self.__dict__["count"] = first[-1] if isinstance(first, tuple) else first.rows_in_total
         elif number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         else:
@@ -109,6 +113,18 @@ class OneStatementPaginator(DjangoPaginator):
 
 class OneStatementPagination(Pagination):
     django_paginator_class = OneStatementPaginator
+
+    def page_json(self, rows: list[str]) -> str:
+        """The page's body from rows that are JSON text already, in the shape
+        `get_paginated_response` gives."""
+        count = self.page.paginator.count
+        next_link = json.dumps(self.get_next_link())
+        previous_link = json.dumps(self.get_previous_link())
+        results = ", ".join(rows)
+        return (
+            f'{{"count": {count}, "next": {next_link}, "previous": {previous_link}, '
+            f'"results": [{results}]}}'
+        )
 
 
 class IsProfessional(permissions.BasePermission):

@@ -444,10 +444,10 @@ def test_an_address_in_the_api_that_matches_nothing_is_a_json_404():
 
 
 @pytest.mark.parametrize("persona", [None, "link_worker"])
-def test_the_hand_built_representation_matches_drfs_own(request, rf, persona):
+def test_the_representation_postgresql_builds_matches_drfs_own(request, rf, persona):
     from rest_framework import serializers as drf
 
-    from assetmap.serializers import AssetSerializer
+    from assetmap.serializers import AssetSerializer, listing_options
 
     user = request.getfixturevalue(persona) if persona else AnonymousUser()
     NetworkFactory()
@@ -473,8 +473,11 @@ def test_the_hand_built_representation_matches_drfs_own(request, rf, persona):
     web_request = rf.get("/api/v1/assets/")
     web_request.user = user
 
-    listed = Asset.objects.filter(pk__in=[full.pk, empty.pk]).with_distance(at(*HERE))
-    for asset in [*listed, *listed.with_listing_details()]:
+    found = Asset.objects.filter(pk__in=[full.pk, empty.pk])
+    near = found.with_distance(at(*HERE))
+    listed = near.with_listing_json(**listing_options(web_request, distance=True))
+    # A search's rows (with their distance), and single assets read back by pk.
+    for asset in [*listed, *found]:
         serializer = AssetSerializer(context={"request": web_request})
         fast = serializer.to_representation(asset)
         generic = dict(drf.ModelSerializer.to_representation(serializer, asset))
