@@ -271,6 +271,12 @@ def _clock(field: str) -> Func:
     return Func(F(field), Value("HH24:MI"), function="to_char", output_field=models.CharField())
 
 
+def is_stale_condition(today: dt.date | None = None) -> Q:
+    """Not verified within ASSET_STALE_AFTER_DAYS of `today`, or never verified."""
+    cutoff = (today or timezone.localdate()) - dt.timedelta(days=settings.ASSET_STALE_AFTER_DAYS)
+    return Q(assured_date__isnull=True) | Q(assured_date__lt=cutoff)
+
+
 class AssetQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -398,9 +404,7 @@ class AssetQuerySet(models.QuerySet):
 
     def stale(self, today: dt.date | None = None):
         """Assets not verified within ASSET_STALE_AFTER_DAYS (or never verified)."""
-        today = today or timezone.localdate()
-        cutoff = today - dt.timedelta(days=settings.ASSET_STALE_AFTER_DAYS)
-        return self.filter(Q(assured_date__isnull=True) | Q(assured_date__lt=cutoff))
+        return self.filter(is_stale_condition(today))
 
     def assign_networks(self) -> int:
         """Set each asset's network to the one whose boundary covers its point, in one

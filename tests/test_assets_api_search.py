@@ -97,7 +97,51 @@ def test_words_can_be_excluded():
     assert names(client_for().get(ASSETS, {"q": "yoga -hot"})) == ["Chair yoga"]
 
 
+def test_a_listing_nobody_has_checked_for_a_year_ranks_below_an_equally_good_match():
+    today = timezone.localdate()
+    AssetFactory(name="A yoga class", assured_date=today - dt.timedelta(days=400))
+    AssetFactory(name="B yoga class", assured_date=today - dt.timedelta(days=30))
+    AssetFactory(name="C yoga class", assured_date=None)
+
+    assert names(client_for().get(ASSETS, {"q": "yoga"})) == [
+        "B yoga class",
+        "A yoga class",
+        "C yoga class",
+    ]
+
+
+def test_a_much_better_match_still_ranks_first_though_nobody_has_checked_it():
+    AssetFactory(name="Yoga", description="Yoga, yoga and more yoga.", assured_date=None)
+    AssetFactory(
+        name="Lunch club",
+        description="Some of us do yoga after lunch.",
+        assured_date=timezone.localdate(),
+    )
+
+    assert names(client_for().get(ASSETS, {"q": "yoga"})) == ["Yoga", "Lunch club"]
+
+
 # --- Places and distances ---------------------------------------------------------------------
+
+
+def test_nearest_first_counts_an_unchecked_listing_as_twice_as_far_but_shows_its_distance():
+    checked = timezone.localdate()
+    # 0.0009 degrees of latitude is about 100 m.
+    AssetFactory(
+        name="Checked, 500 m", location=at(HERE[0] + 0.0045, HERE[1]), assured_date=checked
+    )
+    AssetFactory(name="Unchecked, 300 m", location=at(HERE[0] + 0.0027, HERE[1]))
+    AssetFactory(name="Unchecked, 200 m", location=at(HERE[0] + 0.0018, HERE[1]))
+
+    response = client_for().get(ASSETS, {"near": f"{HERE[0]},{HERE[1]}"})
+
+    assert names(response) == ["Unchecked, 200 m", "Checked, 500 m", "Unchecked, 300 m"]
+    distances = [row["distance_m"] for row in response.json()["results"]]
+    assert distances == [
+        pytest.approx(200, abs=3),
+        pytest.approx(500, abs=3),
+        pytest.approx(300, abs=3),
+    ]
 
 
 def test_near_keeps_assets_within_the_radius_in_true_metres_and_gives_their_distance():
