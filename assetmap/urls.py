@@ -22,6 +22,7 @@ urlpatterns = [
     path("assets/<slug:slug>/report/", resident_views.asset_report, name="asset-report"),
     path("suggest/", resident_views.suggest, name="suggest"),
     path("suggest/thanks/", resident_views.suggest_thanks, name="suggest-thanks"),
+    path("about/data/", views.about_data, name="about-data"),
     path("", include("assetmap.search_urls")),
     path("", include("assetmap.freshness_urls")),
     path("data/", data_views.index, name="data"),

@@ -26,6 +26,7 @@ from assetmap.models import (
     Status,
     Weekday,
 )
+from assetmap.postcode_import import last_postcode_import
 from networks.models import ListeningEvent, Network
 from networks.queries import with_first_category
 from volunteers.models import Opportunity
@@ -273,3 +274,13 @@ def _asset_map_config(asset: Asset) -> dict | None:
         "tilesAttribution": settings.TILES_ATTRIBUTION,
         "text": {"mapLabel": _("Map of where %(name)s is") % {"name": asset.name}},
     }
+
+
+def about_data(request):
+    """Where the data comes from, with the attribution its licences require: the
+    postcode directory loaded last (file, release, when) and the map's tiles."""
+    context = {
+        "postcodes": last_postcode_import(),
+        "tiles_attribution": settings.TILES_ATTRIBUTION,
+    }
+    return render(request, "assetmap/about_data.html", context)

@@ -86,6 +86,7 @@ def _delete_everything() -> None:
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM assetmap_asset")
     Asset.history.model.objects.all().delete()
+    Postcode.objects.all().delete()
     Practice.objects.all().delete()
     Network.objects.all().delete()
     Organisation.objects.all().delete()
