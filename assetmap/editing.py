@@ -6,10 +6,11 @@ from collections.abc import Iterable
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db.models.functions import Greatest
+from django.utils import timezone
 
-from assetmap import moderation
+from assetmap import freshness, moderation
 from assetmap.models import Asset, Category, Provenance, RecurringSession, Status
-from assetmap.services import asset_edit, asset_verify, require_editor
+from assetmap.services import asset_edit, require_editor
 
 # How close a listing must be, and how alike its name, to count as a possible duplicate.
 DUPLICATE_METRES = 200
@@ -57,6 +58,10 @@ def asset_form_save(
     suggestion that the form publishes is published through moderation, so the
     decision is recorded and the suggester's email deleted, as from the queue."""
     stored = Asset.objects.filter(pk=asset.pk).first() if asset.pk else None
+    if stored is not None and stored.status == Status.NEEDS_REVIEW and asset.is_published:
+        # Putting it back on the map says it still runs: without this, the nightly task
+        # would take it off again.
+        asset.assured_date, asset.assured_by = timezone.localdate(), user
     if stored is not None and is_waiting_suggestion(stored) and asset.is_published:
         return moderation.moderation_publish(
             suggestion=asset, user=user, categories=categories, sessions=sessions
@@ -65,6 +70,7 @@ def asset_form_save(
 
 
 def asset_still_running(*, asset: Asset, user) -> Asset:
-    """ "Still running?": an editor confirms the listing is right today."""
+    """ "Still running?": an editor confirms the listing is right today (one in "needs
+    review" goes back on the map)."""
     require_editor(asset, user)
-    return asset_verify(asset=asset, user=user)
+    return freshness.asset_confirm_running(asset=asset, user=user)

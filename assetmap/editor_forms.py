@@ -135,6 +135,12 @@ class AssetForm(NoColonMixin, MapPointFields, forms.ModelForm):
 
     @staticmethod
     def _status_choices(asset: Asset):
+        if asset.pk and asset.status == Status.NEEDS_REVIEW:
+            return [
+                (Status.NEEDS_REVIEW, _("Not yet: keep it off the map until someone checks it")),
+                (Status.PUBLISHED, _("Yes, it still runs: publish it, checked today")),
+                (Status.ARCHIVED, _("No longer: archive it (it has stopped)")),
+            ]
         if asset.pk and asset.status == Status.PENDING_REVIEW:
             return [
                 (Status.PENDING_REVIEW, _("Not yet: keep it waiting for review")),

@@ -31,4 +31,9 @@ urlpatterns = [
         name="moderation-reject",
     ),
     path("moderation/reports/<int:pk>/", editor_views.moderation_report, name="moderation-report"),
+    path(
+        "moderation/needs-review/<int:pk>/archive/",
+        editor_views.moderation_archive,
+        name="moderation-archive",
+    ),
 ]

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assetmap import editing, moderation, roles
+from assetmap import editing, freshness, moderation, roles
 from assetmap.editor_forms import (
     AssetForm,
     MergeForm,
@@ -163,6 +163,7 @@ def moderation_queue(request):
         "suggestions": moderation.waiting_suggestions(user),
         "reports": moderation.open_reports(user),
         "stale": moderation.stale_listings(user),
+        "needs_review": moderation.needs_review_listings(user),
         "decisions": moderation.recent_decisions(),
     }
     return render(request, "assetmap/moderation.html", context)
@@ -266,6 +267,19 @@ def moderation_report(request, pk):
         request,
         lambda: decide(report=report, user=request.user, note=form.cleaned_data["note"]),
         _("The report about “%(name)s” is closed.") % {"name": report.asset.name},
+    )
+
+
+@require_POST
+def moderation_archive(request, pk):
+    """Archive a listing in "needs review": nobody confirmed it still runs."""
+    if refused := _refusal(request):
+        return refused
+    asset = get_object_or_404(Asset, pk=pk)
+    return _decided(
+        request,
+        lambda: freshness.needs_review_archive(asset=asset, user=request.user),
+        _("“%(name)s” is archived.") % {"name": asset.name},
     )
 
 

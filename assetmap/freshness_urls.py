@@ -1,3 +1,9 @@
-"""URLs of the freshness pages (filled in by the freshness work)."""
+"""The one-click "still running?" page that reminder emails link to (no sign-in)."""
 
-urlpatterns = []
+from django.urls import path
+
+from assetmap import freshness_views
+
+urlpatterns = [
+    path("still-running/<str:token>/", freshness_views.still_running, name="still-running"),
+]

@@ -66,6 +66,18 @@ def stale_listings(user, limit: int = 20):
     )
 
 
+def needs_review_listings(user):
+    """Listings `user` may edit that went to "needs review" because nobody confirmed
+    them after the "still running?" email (assetmap/freshness.py), longest unchecked
+    first."""
+    return (
+        Asset.objects.editable_by(user)
+        .filter(status=Status.NEEDS_REVIEW)
+        .select_related("network")
+        .order_by(F("assured_date").asc(nulls_first=True), "name")
+    )
+
+
 def merge_candidates(suggestion: Asset):
     """Listings a suggestion may be a duplicate of: draft or published ones within
     MERGE_NEAR_METRES of it, or anywhere with a similar name, nearest or most alike

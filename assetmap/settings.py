@@ -127,6 +127,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With Redis, a message taken by a worker that then died unacknowledged is delivered
+# again only after this many seconds. It must be longer than the longest task (an
+# import of 100,000 rows takes a few minutes), or a running task would be handed to a
+# second worker too; tests that kill a worker set it to a few seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULE = {
     # A safety net: boundary edits already queue this, but a nightly pass also heals
@@ -139,6 +146,21 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-indicators": {
         "task": "volunteers.tasks.refresh_indicators",
         "schedule": crontab(hour=3, minute=45),
+    },
+    # Exports are copies of the listings: kept only as long as it takes to download them.
+    "delete-old-exports": {
+        "task": "assetmap.export_tasks.delete_old_exports",
+        "schedule": crontab(hour=4, minute=0),
+    },
+    # Freshness (assetmap/freshness.py): "still running?" emails, then, for listings
+    # nobody confirmed within the grace period, "needs review". Both are idempotent.
+    "send-freshness-reminders": {
+        "task": "assetmap.freshness_tasks.send_freshness_reminders",
+        "schedule": crontab(hour=4, minute=0),
+    },
+    "move-unconfirmed-to-review": {
+        "task": "assetmap.freshness_tasks.move_unconfirmed_to_review",
+        "schedule": crontab(hour=4, minute=15),
     },
 }
 
@@ -308,8 +330,18 @@ LOGGING = {
 
 # Assets not verified for this many days count as stale ("not checked recently").
 ASSET_STALE_AFTER_DAYS = env.int("ASSET_STALE_AFTER_DAYS", default=365)
+# Days after the "still running?" email before an unconfirmed listing leaves the map
+# for "needs review", and days the email's one-click link works.
+FRESHNESS_GRACE_DAYS = env.int("FRESHNESS_GRACE_DAYS", default=60)
+FRESHNESS_LINK_DAYS = env.int("FRESHNESS_LINK_DAYS", default=30)
+# Where the site is reached from outside, for links in emails (no request to ask).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # How long a shortlist's shared link works.
 SHORTLIST_EXPIRES_DAYS = env.int("SHORTLIST_EXPIRES_DAYS", default=90)
+# Exports of more assets than this run in a worker and give a download link.
+EXPORT_INLINE_LIMIT = env.int("EXPORT_INLINE_LIMIT", default=2000)
+# Days a worker's export file is kept for download before the nightly clean-up.
+EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
 
 # Change history: only those with the history permission (staff) see it.
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True

@@ -10,6 +10,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.utils.text import slugify
 
@@ -23,6 +24,7 @@ from assetmap.demo.listings_culture import CULTURE_LISTINGS
 from assetmap.demo.organisations import ORGANISATION_NOTE, ORGANISATIONS
 from assetmap.demo.schedules import sessions_for
 from assetmap.models import (
+    LONDON,
     AccessibilityFeature,
     Asset,
     AssetKind,
@@ -107,7 +109,8 @@ STATUSES = (
     [Status.PUBLISHED] * 80
     + [Status.DRAFT] * 7
     + [Status.PENDING_REVIEW] * 7
-    + [Status.ARCHIVED] * 6
+    + [Status.NEEDS_REVIEW] * 2
+    + [Status.ARCHIVED] * 4
 )
 PROVENANCES = (
     [Provenance.STAFF] * 45
@@ -270,6 +273,12 @@ class DemoBuilder:
             # Most checked within the year; some are stale (over 365 days).
             days = rng.randint(0, 365) if rng.random() < 0.75 else rng.randint(366, 730)
             assured = self.today - dt.timedelta(days=days)
+        reminded = None
+        if status == Status.NEEDS_REVIEW:
+            # Nobody answered the "still running?" email within the grace period.
+            grace = dt.timedelta(days=settings.FRESHNESS_GRACE_DAYS)
+            reminded = self.today - grace - dt.timedelta(days=len(name) % 30)
+            assured = reminded - dt.timedelta(days=settings.ASSET_STALE_AFTER_DAYS)
         languages = self._languages(listing)
         access = [feature for feature, chance in ACCESS_CHANCES if rng.random() < chance]
         if "bfi" in languages:
@@ -298,6 +307,7 @@ class DemoBuilder:
             provenance=rng.choice(PROVENANCES),
             assured_date=assured,
             assured_by=rng.choice(self.checkers) if assured else None,
+            freshness_reminder_sent_at=_noon(reminded) if reminded else None,
             internal_notes=demo.DEMO_NOTES,
             created_by=self.checkers[0],
             updated_by=self.checkers[0],
@@ -330,3 +340,7 @@ class DemoBuilder:
     def _phone(self) -> str:
         # Ofcom reserves 020 7946 0000-0999 for drama: never a real line.
         return f"020 7946 0{self.rng.randint(0, 999):03d}"
+
+
+def _noon(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(12), tzinfo=LONDON)
