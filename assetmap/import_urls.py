@@ -1,3 +1,13 @@
-"""URLs of the import pages (filled in by the import work)."""
+"""URLs of the import pages, under /data/imports/."""
 
-urlpatterns = []
+from django.urls import path
+
+from assetmap import import_views
+
+urlpatterns = [
+    path("new/", import_views.import_new, name="import-new"),
+    path("template.csv", import_views.import_template, name="import-template"),
+    path("<int:pk>/", import_views.import_job, name="import-job"),
+    path("<int:pk>/commit/", import_views.import_commit, name="import-commit"),
+    path("<int:pk>/cancel/", import_views.import_cancel, name="import-cancel"),
+]

@@ -28,7 +28,8 @@ class ProgressReporter:
             return
         self._last = done
         task = current_task
-        if task is not None and task.request.id and not task.request.is_eager:
+        # A proxy, never None: it is falsy outside a task (a shell, a command).
+        if task and task.request.id and not task.request.is_eager:
             task.update_state(state="PROGRESS", meta={"done": done, "total": self.total})
 
 

@@ -10,7 +10,6 @@ import uuid
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
 
 from assetmap.roles import Role
 from tests.factories import UserFactory
@@ -94,15 +93,28 @@ def celery_worker(committed_db):
     try:
         with start_worker(app, pool="solo", queues=[queue], perform_ping_check=False) as worker:
             yield worker
+            # The worker thread's database connection would outlive it, and hold up
+            # flushing (and, at the end, dropping) the test database: the worker
+            # closes it itself. (Ending other sessions from here also ended the live
+            # server's and this thread's own under Playwright.)
+            _close_worker_connections.apply_async(queue=queue).get(timeout=30)
     finally:
         app.conf.task_default_queue = previous_queue
-        # The worker thread's database connection outlives it; close it so the test
-        # database can be flushed and, at the end, dropped.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
+
+
+def _close_connections() -> None:
+    from django.db import connections
+
+    connections.close_all()
+
+
+def _register_close_task():
+    from assetmap.celery import app
+
+    return app.task(name="tests.close_worker_connections")(_close_connections)
+
+
+_close_worker_connections = _register_close_task()
 
 
 # --- Volunteering -----------------------------------------------------------------------

@@ -14,6 +14,7 @@ function describe(progress) {
 function watch(box) {
   const bar = box.querySelector("progress");
   const text = box.querySelector(".job-progress-text");
+  const label = box.querySelector("label");
   const poll = async () => {
     let progress;
     try {
@@ -34,6 +35,7 @@ function watch(box) {
     } else {
       bar.removeAttribute("value");  // indeterminate until the task knows its total
     }
+    label.textContent = progress.label;  // "Waiting for a worker" becomes "Checking the file"
     text.textContent = describe(progress);
     setTimeout(poll, POLL_MS);
   };
