@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from assetmap import jobs, roles
+from assetmap.export_forms import ExportForm
 from assetmap.models import DataJob, JobKind
 
 RECENT_JOBS = 10
@@ -36,6 +37,7 @@ def index(request):
         {
             "import_jobs": jobs.filter(kind=JobKind.IMPORT)[:RECENT_JOBS],
             "export_jobs": jobs.filter(kind=JobKind.EXPORT)[:RECENT_JOBS],
+            "export_form": ExportForm(),
         },
     )
 

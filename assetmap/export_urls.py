@@ -1,3 +1,11 @@
-"""URLs of the export pages (filled in by the export work)."""
+"""URLs of the export pages, under /data/exports/."""
 
-urlpatterns = []
+from django.urls import path
+
+from assetmap import export_views
+
+urlpatterns = [
+    path("", export_views.export_start, name="export-start"),
+    path("<int:pk>/", export_views.export_job, name="export-job"),
+    path("<int:pk>/download/", export_views.export_download, name="export-download"),
+]
