@@ -228,7 +228,9 @@ def shortlist_shared(request, token):
         context = {"shortlist": shortlist, "handout": _handout(_items(shortlist))}
         response = render(request, "assetmap/shortlist_shared.html", context)
     # The token is the key: never sent on to other sites, never kept by shared caches.
-    response["Referrer-Policy"] = "no-referrer"
+    # ("no-referrer" would also make the browser send "Origin: null" with the page's
+    # own forms, the language switcher, which the CSRF check then refuses.)
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "private"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

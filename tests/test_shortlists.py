@@ -258,7 +258,7 @@ def test_the_shared_page_keeps_professional_details_back(client, link_worker, sh
 
 def test_the_shared_page_is_private_and_not_indexed(client, shortlist):
     response = client.get(shared(shortlist))
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["Cache-Control"] == "private"
     assertContains(response, '<meta name="robots" content="noindex, nofollow">')
 
@@ -276,7 +276,7 @@ def test_an_expired_link_says_so(client, shortlist):
     assert response.status_code == 410
     assertContains(response, "This link has expired", status_code=410)
     assertNotContains(response, "Bow health walk", status_code=410)
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_an_unknown_link_is_not_found(client, shortlist):
