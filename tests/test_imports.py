@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -645,6 +646,9 @@ def test_a_previewed_import_can_be_cancelled(client, network_lead, settings, tmp
 # --- A worker killed mid-import --------------------------------------------------------
 
 
+VISIBILITY_TIMEOUT = 3  # seconds
+
+
 def _start_worker(queue: str, media_root: Path) -> subprocess.Popen:
     database = connection.settings_dict
     env = {
@@ -655,7 +659,7 @@ def _start_worker(queue: str, media_root: Path) -> subprocess.Popen:
         ),
         "MEDIA_ROOT": str(media_root),
         # Redis hands a dead worker's unacknowledged task to the next worker after this.
-        "CELERY_VISIBILITY_TIMEOUT": "3",
+        "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
     }
     return subprocess.Popen(  # noqa: S603 - our own celery, fixed arguments
         [str(Path(sys.executable).parent / "celery"), "-A", "assetmap", "worker"]
@@ -702,6 +706,10 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_import_completes_late
         assert not Asset.objects.filter(source="groups.csv").exists()
         assert not RecurringSession.objects.exists()
 
+        # A starting worker hands back the unacknowledged messages older than the
+        # visibility timeout; later it looks again only every 100 s or so. So the
+        # message must be that old when the second worker starts.
+        time.sleep(VISIBILITY_TIMEOUT + 1)
         second = _start_worker(queue, tmp_path)
         assert wait_for(lambda: DataJob.objects.get(pk=job.pk).status == JobStatus.DONE, timeout=90)
         assert Asset.objects.filter(source="groups.csv").count() == len(rows)
