@@ -14,9 +14,9 @@ Round trips. The CSV has the import template's columns in its order (then the
 read-only network, internal_notes and url), lists ";"-separated and sessions written
 as the importer reads them ("Tue 10:00-12:00; last Fri 18:00-20:30"); the GeoJSON's
 properties have the same names. Either imports again as the same listings (under a
-source of its own: the importer matches rows by source and id). A CSV cell that a
-spreadsheet would run as a formula is escaped with a leading ' (`csv_cell`);
-`csv_uncell` undoes it.
+source of its own, or updating the listings they came from). A CSV cell that a
+spreadsheet would run as a formula is escaped with a leading ' (`csv_cell`, in
+assetmap.csv_template with the template's columns); `csv_uncell` undoes it.
 
 Internal notes are the staff's own working notes: the CSV (the staff's spreadsheet)
 carries them as a read-only column; GeoJSON and the Open Referral package, formats
@@ -34,7 +34,6 @@ import csv
 import datetime as dt
 import io
 import json
-import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -46,43 +45,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assetmap import jobs
+from assetmap import csv_template, jobs
 from assetmap import openreferral as oruk
+from assetmap.csv_template import csv_cell, csv_uncell  # noqa: F401 (the pair, for callers)
 from assetmap.exchange_models import DataJob, JobFormat, JobKind, JobStatus
 from assetmap.models import Asset, AssetKind, Category, Status
 
 # The import template's columns (docs/import-template.csv, assetmap.importing.COLUMNS),
 # in its order, so an export can be edited and imported again; then read-only columns
 # an import leaves out.
-IMPORT_COLUMNS = [
-    "id",
-    "name",
-    "kind",
-    "description",
-    "categories",
-    "organisation",
-    "address",
-    "postcode",
-    "latitude",
-    "longitude",
-    "online_only",
-    "contact_name",
-    "email",
-    "phone",
-    "website",
-    "cost",
-    "cost_description",
-    "accessibility",
-    "accessibility_notes",
-    "languages",
-    "audience",
-    "focus",
-    "age_min",
-    "age_max",
-    "sessions",
-    "status",
-    "assured_date",
-]
+IMPORT_COLUMNS = csv_template.COLUMNS
 READ_ONLY_COLUMNS = ["network", "internal_notes", "url"]
 CSV_COLUMNS = IMPORT_COLUMNS + READ_ONLY_COLUMNS
 LIST_SEPARATOR = ";"
@@ -164,37 +136,6 @@ def assets_for_export(filters: ExportFilters) -> QuerySet:
 
 
 # --- CSV ------------------------------------------------------------------------------------
-
-# OWASP's CSV injection advice: a cell starting with one of these is a formula to a
-# spreadsheet, so it is sent with a leading single quote, which makes it text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-QUOTE = "'"
-# ...except a plain number: no formula can hide in "-0.0112" (a longitude in east
-# London) or "-5", and quoting them would turn every London longitude into text.
-PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?\Z")
-
-
-_ESCAPED_STARTS = frozenset((*FORMULA_STARTS, QUOTE))
-
-
-def csv_cell(value: str) -> str:
-    """`value` safe to open in a spreadsheet: a formula-like cell gets a leading ',
-    and so does a cell already starting with ', so that `csv_uncell` gives back
-    exactly what was exported."""
-    # Checked first by its first character alone: this runs for every cell.
-    if not value or value[0] not in _ESCAPED_STARTS:
-        return value
-    if value[0] == QUOTE or not PLAIN_NUMBER.match(value):
-        return QUOTE + value
-    return value
-
-
-def csv_uncell(value: str) -> str:
-    """The cell `csv_cell` escaped, as it was: for the importer reading an export."""
-    if value.startswith(QUOTE) and value[1:2] and value[1:2] in (*FORMULA_STARTS, QUOTE):
-        return value[1:]
-    return value
-
 
 DAY_ABBREVIATIONS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 WEEK_WORDS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", -1: "last"}

@@ -135,6 +135,18 @@ class _Progress:
         self.reporter.advance(self.phase * self.rows + share)
 
 
+# Both steps of an import: acknowledged only when done (a worker dying mid-import
+# leaves the message to be delivered again), retried with backoff on passing failures.
+job_task = shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=MAX_RETRIES,
+)
+
+
 def _give_up_or_retry(task, job_id: int, error: Exception) -> None:
     """Let autoretry try again; after the last try, the job fails with a message."""
     if task.request.retries >= MAX_RETRIES:
@@ -143,14 +155,7 @@ def _give_up_or_retry(task, job_id: int, error: Exception) -> None:
     raise error
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=MAX_RETRIES,
-)
+@job_task
 def preview_import(self, job_id: int) -> None:
     """Read and check the job's file or feed; store what importing it would do."""
     job = DataJob.objects.get(pk=job_id)
@@ -177,14 +182,7 @@ def _preview(task, job: DataJob) -> None:
     jobs.job_finish(job, status=JobStatus.PREVIEWED, report=plan.report())
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=MAX_RETRIES,
-)
+@job_task
 def commit_import(self, job_id: int) -> None:
     """Import every valid row of a confirmed job, all in one transaction or nothing."""
     try:

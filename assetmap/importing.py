@@ -36,8 +36,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assetmap import csv_template
+from assetmap.csv_template import csv_uncell
 from assetmap.editing import DUPLICATE_SIMILARITY, DUPLICATE_STATUSES
-from assetmap.exporting import csv_uncell
 from assetmap.geo import validate_in_uk
 from assetmap.models import (
     UNKNOWN_POSTCODE,
@@ -68,36 +69,7 @@ FEED_TIMEOUT_SECONDS = 30
 FEED_PAGE_SIZE = 200
 FEED_MAX_PAGES = 1000
 
-# The template's columns, in order (docs/imports.md describes each).
-COLUMNS = [
-    "id",
-    "name",
-    "kind",
-    "description",
-    "categories",
-    "organisation",
-    "address",
-    "postcode",
-    "latitude",
-    "longitude",
-    "online_only",
-    "contact_name",
-    "email",
-    "phone",
-    "website",
-    "cost",
-    "cost_description",
-    "accessibility",
-    "accessibility_notes",
-    "languages",
-    "audience",
-    "focus",
-    "age_min",
-    "age_max",
-    "sessions",
-    "status",
-    "assured_date",
-]
+COLUMNS = csv_template.COLUMNS
 TEXT_FIELDS = [
     "name",
     "description",

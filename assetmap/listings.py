@@ -24,7 +24,7 @@ _SQL_TIMESTAMP_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS"Z"'
 # quarter of a search request's Python time. The search's own table is always
 # "assetmap_asset" (Django names the base table after itself); subqueries use
 # their own aliases. A test holds the result equal to DRF's field-by-field output.
-_LISTING_SQL = """json_build_object(
+LISTING_SQL = """json_build_object(
     'id', assetmap_asset.id,
     'slug', assetmap_asset.slug,
     'page_url', %(page_url_prefix)s || assetmap_asset.slug || '/',
@@ -84,11 +84,11 @@ _LISTING_SQL = """json_build_object(
     'created_at', to_char(assetmap_asset.created_at AT TIME ZONE 'UTC', %(timestamp)s),
     'updated_at', to_char(assetmap_asset.updated_at AT TIME ZONE 'UTC', %(timestamp)s)
 )::text"""
-_INTERNAL_NOTES_SQL = "'internal_notes', assetmap_asset.internal_notes,"
+INTERNAL_NOTES_SQL = "'internal_notes', assetmap_asset.internal_notes,"
 
 
 class ListingJSON(Expression):
-    """The representation of each asset as JSON text (see _LISTING_SQL)."""
+    """The representation of each asset as JSON text (see LISTING_SQL)."""
 
     output_field = models.TextField()
 
@@ -113,10 +113,10 @@ class ListingJSON(Expression):
             distance_sql = f"ROUND(({sql})::numeric, 1)"
             params += distance_params
         params += [_SQL_TIMESTAMP_FORMAT, _SQL_TIMESTAMP_FORMAT]
-        sql = _LISTING_SQL % {
+        sql = LISTING_SQL % {
             "page_url_prefix": "%s",
             "stale_before": "%s",
-            "internal_notes": _INTERNAL_NOTES_SQL if self.internal_notes else "",
+            "internal_notes": INTERNAL_NOTES_SQL if self.internal_notes else "",
             "distance": distance_sql,
             "timestamp": "%s",
         }

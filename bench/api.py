@@ -45,7 +45,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from assetmap.listings import _LISTING_SQL  # noqa: E402
+from assetmap.listings import LISTING_SQL  # noqa: E402
 
 WARM_UP = 3
 # West, south, east, north: the middle of Tower Hamlets, about 10,000 published points.
@@ -114,7 +114,7 @@ WHERE c.slug = %(category)s OR p.slug = %(category)s
 # ratio measures is everything around the SQL.
 SEARCH_PAGE_SQL = (
     "SELECT count(*) OVER (), "
-    + _LISTING_SQL
+    + LISTING_SQL
     % {
         "page_url_prefix": "%(page_url_prefix)s",
         "stale_before": "%(stale_before)s",
