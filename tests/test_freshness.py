@@ -289,6 +289,17 @@ def test_opening_the_link_asks_and_changes_nothing(client, asset, link):
     assert not ProblemReport.objects.exists()
 
 
+def test_the_question_shows_a_listings_name_as_text(client, network, facilitator):
+    named = stale(name='<img src=x onerror="alert(1)"> club', network=network)
+    recipient = freshness.Recipient(email=facilitator.email, user_id=facilitator.pk)
+    link = reverse("still-running", args=[freshness.still_running_token(named, recipient)])
+
+    html = client.get(link).content.decode()
+
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; club" in html
+    assert "<img src=x" not in html
+
+
 def test_yes_marks_it_checked_today_by_the_facilitator_it_was_sent_to(
     client, asset, link, facilitator, network_lead
 ):
