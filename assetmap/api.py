@@ -15,6 +15,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, negotiation, permissions, renderers, throttling, viewsets
 from rest_framework.decorators import action
@@ -23,6 +24,7 @@ from rest_framework.response import Response
 from assetmap import roles, services
 from assetmap import serializers as s
 from assetmap.filters import AssetFilter
+from assetmap.listings import ListingPages
 from assetmap.models import Asset, Category, Organisation, Status
 from assetmap.rest import OneStatementPagination
 
@@ -173,9 +175,10 @@ class AssetViewSet(
     queryset = Asset.objects.all()
 
     def filter_queryset(self, queryset):
-        # Only lists and the map are searched: an asset's detail or a write would
-        # otherwise build and check an empty filter form every time.
-        if self.action not in ("list", "map"):
+        # Only the map is searched this way (`list` pages through ListingPages): an
+        # asset's detail or a write would otherwise build and check an empty filter
+        # form every time.
+        if self.action != "map":
             return queryset
         return super().filter_queryset(queryset)
 
@@ -183,21 +186,25 @@ class AssetViewSet(
         return [SuggestionThrottle()] if self.action == "create" else []
 
     def get_queryset(self):
-        assets = Asset.objects.visible_to(self.request.user)
-        if self.action == "list" and "status" not in self.request.query_params:
-            # Archived listings are history: shown only when asked for by status.
-            assets = assets.exclude(status=Status.ARCHIVED)
-        if self.action == "map":
-            return assets.exclude(status=Status.ARCHIVED)
+        user = self.request.user
+        assets = Asset.objects.visible_to(user)
         if self.action == "retrieve":
             return assets.with_listing_json(**s.listing_options(self.request))
+        asks_for_status = self.action == "list" and "status" in self.request.query_params
+        if self.action in ("list", "map") and not asks_for_status and roles.is_professional(user):
+            # Archived listings are history: off the map, and listed only when asked
+            # for by status. (Residents see published listings only.)
+            assets = assets.exclude(status=Status.ARCHIVED)
         return assets
 
     def list(self, request, *args, **kwargs):
-        assets = self.filter_queryset(self.get_queryset())
-        # The filters annotate a distance when the request gave a point.
-        options = s.listing_options(request, distance="distance" in assets.query.annotations)
-        page = self.paginate_queryset(assets.with_listing_json(**options).values_list("listing"))
+        assets = self.get_queryset()
+        search = AssetFilter(request.query_params, queryset=assets, request=request)
+        if not search.is_valid():
+            raise translate_validation(search.errors)
+        # A point (near or postcode) gives each listing its distance.
+        options = s.listing_options(request, distance=search.point is not None)
+        page = self.paginate_queryset(ListingPages(assets, search, options))
         listings = [listing for listing, _count in page]
         if isinstance(request.accepted_renderer, renderers.JSONRenderer):
             # The rows are JSON already: put them in the page as they are.

@@ -8,6 +8,7 @@ the parameter, never an empty list that looks like "nothing there".
 import copy
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 import django_filters as filters
 from django import forms
@@ -18,6 +19,8 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
+from django_filters.fields import BaseCSVField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -90,12 +93,14 @@ def parse_bbox(value: str) -> Polygon:
     return box
 
 
+@dataclass(frozen=True)
 class OpenAt:
     """When someone wants to go: a weekday (at a time, or any time that day), or a
     moment on a date, which also respects monthly sessions and end dates."""
 
-    def __init__(self, weekday: int | None = None, time=None, moment=None):
-        self.weekday, self.time, self.moment = weekday, time, moment
+    weekday: int | None = None
+    time: dt.time | None = None
+    moment: dt.datetime | None = None
 
     @classmethod
     def parse(cls, value: str) -> "OpenAt":
@@ -162,8 +167,23 @@ class ChoiceInFilter(filters.BaseInFilter, filters.ChoiceFilter):
     """Several choices, comma-separated: ?kind=association,institution."""
 
 
-class SlugInFilter(filters.BaseInFilter, filters.CharFilter):
-    pass
+class CategorySlugsField(BaseCSVField):
+    """Category slugs, cleaned into the ids of those categories and their
+    sub-categories; a slug that names no category is an error."""
+
+    def clean(self, value):
+        slugs = super().clean(value)
+        if not slugs:
+            return slugs
+        category_ids, unknown = Category.objects.family_ids(slugs)
+        if unknown:
+            names = ", ".join(sorted(unknown))
+            raise ValidationError(gettext("Unknown category: %(names)s.") % {"names": names})
+        return category_ids
+
+
+class CategoryFilter(filters.BaseInFilter, filters.CharFilter):
+    base_field_class = CategorySlugsField
 
 
 class AssetFilterForm(forms.Form):
@@ -181,6 +201,8 @@ class AssetFilterForm(forms.Form):
         has_place = bool(data.get("near") or data.get("postcode"))
         if data.get("radius_m") is not None and not has_place:
             self.add_error("radius_m", RADIUS_NEEDS_PLACE)
+        elif has_place and "radius_m" in data:
+            data["radius_m"] = float(data["radius_m"] or DEFAULT_RADIUS_M)
         if data.get("ordering") == "distance" and not has_place:
             self.add_error("ordering", DISTANCE_NEEDS_PLACE)
         if data.get("ordering") == "relevance" and not data.get("q"):
@@ -197,7 +219,7 @@ class AssetFilter(filters.FilterSet):
         help_text='Words to search for: stemmed ("walks" finds "walking"), with "quoted '
         'phrases" and -excluded words; near spellings are found when nothing matches.',
     )
-    category = SlugInFilter(
+    category = CategoryFilter(
         method="filter_category",
         help_text="Category slugs, comma-separated; a top-level category includes its "
         "sub-categories.",
@@ -299,14 +321,7 @@ class AssetFilter(filters.FilterSet):
         return assets.search(value)
 
     def filter_category(self, assets, name, value):
-        categories = list(Category.objects.filter(slug__in=value))
-        unknown = set(value) - {category.slug for category in categories}
-        if unknown:
-            names = ", ".join(sorted(unknown))
-            raise ValidationError(
-                {"category": [gettext("Unknown category: %(names)s.") % {"names": names}]}
-            )
-        return assets.in_categories(categories)
+        return assets.in_category_ids(value)
 
     def filter_bbox(self, assets, name, value):
         return assets.in_bbox(value)
@@ -324,17 +339,44 @@ class AssetFilter(filters.FilterSet):
         return assets.for_age(int(value))
 
     def filter_queryset(self, assets):
-        assets = super().filter_queryset(assets)
-        data = self.form.cleaned_data
+        return self.filter_with(assets, self.form.cleaned_data)
+
+    def filter_with(self, assets, data: dict):
+        """`assets` filtered and ordered by the cleaned parameters `data`: the form's, or
+        others in their place (assetmap.statements)."""
+        for name, value in data.items():
+            assets = self.filters[name].filter(assets, value)
         point = data.get("near")
         if point is not None:
-            radius = data.get("radius_m") or DEFAULT_RADIUS_M
-            assets = assets.near(point, float(radius))
+            assets = assets.near(point, data["radius_m"])
         if data.get("open_now"):
             assets = assets.open_at(timezone.now())
         elif data.get("open_at"):
             assets = data["open_at"].filter(assets)
         return assets.order_by(*self._ordering(data.get("ordering"), data))
+
+    # The parameters that reach the SQL only as parameters, never changing its text:
+    # a search's statement, compiled once, serves other values of these
+    # (assetmap.statements). Nothing may choose SQL by their values.
+    TRACED = ("q", "near", "radius_m", "category")
+
+    def traced_values(self) -> dict:
+        data = self.form.cleaned_data
+        return {name: data[name] for name in self.TRACED if data.get(name) not in EMPTY_VALUES}
+
+    def statement_shape(self) -> tuple | None:
+        """What, besides the traced values, decides the search's SQL: every other
+        parameter's value. None when the SQL depends on the time of the request."""
+        data = self.form.cleaned_data
+        if data.get("open_now"):
+            return None
+        traced = self.traced_values()
+        return tuple(
+            (name, tuple(value) if isinstance(value, list) else value)
+            for name, value in data.items()
+            # A postcode reaches the SQL only as the point it stands for (near).
+            if name not in traced and name != "postcode"
+        )
 
     @property
     def point(self) -> Point | None:

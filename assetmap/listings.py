@@ -11,8 +11,10 @@ field-by-field serializer gives.
 import datetime as dt
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Expression, F
+from django.db import connection, models
+from django.db.models import Count, Expression, F, Window
+
+from assetmap.statements import StatementCache
 
 # Seconds are enough for when a listing was created or changed; UTC needs no offset.
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -135,3 +137,54 @@ def listing_json(
         internal_notes=internal_notes,
         distance=F("distance") if distance else None,
     )
+
+
+# The statements of searches this process has run, by shape (assetmap.statements).
+SEARCH_STATEMENTS = StatementCache()
+
+
+class ListingPages:
+    """The listings a search finds, as JSON text, a page at a time: each row also
+    carries the number found (`count(*) OVER ()`), so a page is one statement. What
+    `rest.OneStatementPaginator` pages through.
+
+    `assets` are the ones the reader may see; `filterset` is a valid AssetFilter;
+    `options` are listing_json's. A page's statement is compiled once per shape of
+    search and reused with other words, places and categories (SEARCH_STATEMENTS).
+    """
+
+    def __init__(self, assets, filterset, options: dict):
+        self.assets, self.filterset, self.options = assets, filterset, options
+
+    def rows(self, offset: int, limit: int) -> list[tuple[str, int]]:
+        def page_of(traced: dict):
+            data = {**self.filterset.form.cleaned_data, **traced}
+            found = self.filterset.filter_with(self.assets, data)
+            return (
+                found.with_listing_json(**self.options)
+                .values_list("listing")
+                .annotate(rows_in_total=Window(Count("*")))[offset : offset + limit]
+            )
+
+        shape = self.filterset.statement_shape()
+        if shape is not None:
+            # Everything else the SQL depends on: the assets the reader may see, how
+            # listings are written, when unchecked listings count as stale, the page.
+            shape = (
+                shape,
+                self.assets.query.where,
+                tuple(sorted(self.options.items())),
+                settings.ASSET_STALE_AFTER_DAYS,
+                offset,
+                limit,
+            )
+        sql, params = SEARCH_STATEMENTS.sql_with_params(
+            shape, self.filterset.traced_values(), page_of
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def count(self) -> int:
+        """The number found (for ?page=last), counted on its own."""
+        return self.filterset.filter_queryset(self.assets).count()

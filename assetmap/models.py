@@ -14,7 +14,6 @@ contact / phone    Asset.contact_name / email / phone
 
 import calendar
 import datetime as dt
-import math
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -36,6 +35,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
+from django.db import connection
 from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, Value
 from django.db.models.functions import JSONObject
 from django.urls import reverse
@@ -46,6 +46,7 @@ from simple_history.models import HistoricalRecords
 from assetmap import roles
 from assetmap.geo import validate_in_uk
 from assetmap.postcodes import normalise_postcode
+from assetmap.statements import StatementCache
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -170,6 +171,31 @@ class Language(models.TextChoices):
     BSL = "bfi", _("British Sign Language")
 
 
+# Statements of the category lookup every search with categories makes: compiled
+# once per number of slugs, where building it was most of its time (assetmap.statements).
+FAMILY_STATEMENTS = StatementCache(size=64)
+
+
+class CategoryQuerySet(models.QuerySet):
+    def family_ids(self, slugs) -> tuple[list[int], set[str]]:
+        """The ids of the categories with these slugs and of their sub-categories, in
+        one query, and the slugs that name no category."""
+
+        def family(traced: dict):
+            named = traced["slugs"]
+            return self.filter(Q(slug__in=named) | Q(parent__slug__in=named)).values_list(
+                "pk", "slug"
+            )
+
+        sql, params = FAMILY_STATEMENTS.sql_with_params(
+            (self.query.where,), {"slugs": list(slugs)}, family
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return [pk for pk, _slug in rows], set(slugs) - {slug for _pk, slug in rows}
+
+
 class Category(models.Model):
     """A term in the two-level taxonomy: a top-level need, or one of its sub-categories."""
 
@@ -185,6 +211,8 @@ class Category(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -277,6 +305,34 @@ def is_stale_condition(today: dt.date | None = None) -> Q:
     return Q(assured_date__isnull=True) | Q(assured_date__lt=cutoff)
 
 
+class BoxAround(Func):
+    """The box, in degrees, around the circle of `metres` round `point`. A degree of
+    longitude shrinks towards the poles, so the box is as wide as the circle at its
+    edge nearer the pole. PostgreSQL works it out from the point and the radius
+    rather than Python, so that the statement of a search serves any point
+    (assetmap.statements); it folds the box into a constant when planning, and the
+    GiST index still finds the candidates."""
+
+    output_field = models.GeometryField(srid=4326)
+
+    def __init__(self, point, metres: float):
+        super().__init__(
+            Value(point, output_field=models.PointField(srid=4326)),
+            Value(float(metres), output_field=models.FloatField()),
+        )
+
+    def as_sql(self, compiler, connection, **extra_context):
+        point_sql, point_params = compiler.compile(self.source_expressions[0])
+        metres_sql, metres_params = compiler.compile(self.source_expressions[1])
+        lat_margin = f"(({metres_sql}) / {METRES_PER_DEGREE_LATITUDE}.0)"
+        edge_lat = f"LEAST(abs(ST_Y({point_sql})) + {lat_margin}, 89.9)"
+        lng_margin = f"({lat_margin} / GREATEST(cos(radians({edge_lat})), 1e-6))"
+        sql = f"ST_Expand({point_sql}, {lng_margin}, {lat_margin})"
+        # Parameters in the order their placeholders appear in `sql`.
+        params = [*point_params, *metres_params, *point_params, *metres_params, *metres_params]
+        return sql, params
+
+
 class AssetQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -317,16 +373,9 @@ class AssetQuerySet(models.QuerySet):
         """Assets within `metres` (true metres on the sphere) of `point`, each with its
         `distance`. The bounding box first lets the GiST index find the candidates;
         the distance on the sphere then keeps the ones inside the circle."""
-        lat_margin = metres / METRES_PER_DEGREE_LATITUDE
-        # A degree of longitude shrinks towards the poles: widen by the narrowest edge.
-        edge_lat = min(abs(point.y) + lat_margin, 89.9)
-        lng_margin = lat_margin / max(math.cos(math.radians(edge_lat)), 1e-6)
-        box = Polygon.from_bbox(
-            (point.x - lng_margin, point.y - lat_margin, point.x + lng_margin, point.y + lat_margin)
-        )
-        box.srid = 4326
         return self.filter(
-            location__bboverlaps=box, location__distance_lte=(point, D(m=metres))
+            location__bboverlaps=BoxAround(point, metres),
+            location__distance_lte=(point, D(m=metres)),
         ).with_distance(point)
 
     def with_distance(self, point):
@@ -391,10 +440,15 @@ class AssetQuerySet(models.QuerySet):
 
     def in_categories(self, categories):
         """Assets in any of `categories` or their sub-categories."""
-        through = Asset.categories.through.objects.filter(asset=OuterRef("pk"))
-        return self.filter(
-            Exists(through.filter(Q(category__in=categories) | Q(category__parent__in=categories)))
+        return self.in_category_ids(
+            Category.objects.filter(Q(pk__in=categories) | Q(parent__in=categories)).values("pk")
         )
+
+    def in_category_ids(self, category_ids):
+        """Assets in any of the categories with these ids (sub-categories are not
+        added: `Category.objects.family_ids` gives them)."""
+        through = Asset.categories.through.objects.filter(asset=OuterRef("pk"))
+        return self.filter(Exists(through.filter(category_id__in=category_ids)))
 
     def open_at(self, moment: dt.datetime):
         """Assets with a session running at `moment` (evaluated in UK local time)."""

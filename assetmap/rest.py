@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.core.paginator import Paginator as DjangoPaginator
-from django.db.models import Count, Window
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination, permissions
@@ -85,8 +84,8 @@ class Pagination(pagination.PageNumberPagination):
 class OneStatementPaginator(DjangoPaginator):
     """A page and the total number of rows from one statement: each row carries
     `count(*) OVER ()`, so a search runs once rather than once to count and once for
-    the page. Only when a page comes back empty is it counted on its own. A
-    `values_list()` queryset gives tuples with the count last."""
+    the page. The object list gives the rows, as tuples with the count last, by
+    `rows(offset, limit)` (assetmap.listings.ListingPages)."""
 
     def page(self, number):
         try:
@@ -96,14 +95,9 @@ class OneStatementPaginator(DjangoPaginator):
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
         bottom = (number - 1) * self.per_page
-        rows = list(
-            self.object_list.annotate(rows_in_total=Window(Count("*")))[
-                bottom : bottom + self.per_page
-            ]
-        )
+        rows = self.object_list.rows(bottom, self.per_page)
         if rows:
-            first = rows[0]
-            self.__dict__["count"] = first[-1] if isinstance(first, tuple) else first.rows_in_total
+            self.__dict__["count"] = rows[0][-1]
         elif number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         else:

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -55,13 +55,10 @@ def search(request):
     if form.is_bound and form.is_valid():
         params = form.api_params()
         found = AssetFilter(params, queryset=Asset.objects.visible_to(request.user).published())
-        try:
-            if found.is_valid():
-                total = found.qs.count()
-                results = list(_with_details(found.qs)[:MAX_RESULTS])
-        except ValidationError as error:
-            found.form.add_error(None, error)
-        if found.errors:
+        if found.is_valid():
+            total = found.qs.count()
+            results = list(_with_details(found.qs)[:MAX_RESULTS])
+        else:
             form.add_filter_errors(found.errors)
             results, params = None, None
     current = services.shortlist_current(request.user)

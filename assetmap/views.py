@@ -5,7 +5,6 @@ from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import QueryDict
@@ -96,13 +95,7 @@ def _filter_results(filterset: AssetFilter):
             # An unknown postcode is the problem; "radius needs a place" only follows.
             errors.pop("radius_m", None)
         return Asset.objects.none()
-    try:
-        return filterset.qs
-    except ValidationError as error:
-        # Unknown categories are found while filtering, not while cleaning the form.
-        for field, messages in error.message_dict.items():
-            filterset.form.add_error(field, messages)
-        return Asset.objects.none()
+    return filterset.qs
 
 
 def _describe(assets, *, with_distance: bool) -> None:
