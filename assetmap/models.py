@@ -183,9 +183,8 @@ class CategoryQuerySet(models.QuerySet):
 
         def family(traced: dict):
             named = traced["slugs"]
-            return self.filter(Q(slug__in=named) | Q(parent__slug__in=named)).values_list(
-                "pk", "slug"
-            )
+            family = self.filter(Q(slug__in=named) | Q(parent__slug__in=named))
+            return family.values_list("pk", "slug").query.sql_with_params()
 
         sql, params = FAMILY_STATEMENTS.sql_with_params(
             (self.query.where,), {"slugs": list(slugs)}, family

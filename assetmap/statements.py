@@ -24,11 +24,13 @@ that decides the SQL belongs in the shape, which is the cache's key.
 import itertools
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 
 from django.contrib.gis.db.backends.postgis.adapter import PostGISAdapter
 from django.contrib.gis.geos import GEOSGeometry, Point
-from django.db.models import QuerySet
+
+# A statement and its parameters, as a queryset's `query.sql_with_params()` gives them.
+SQL = tuple[str, Sequence]
 
 # Stand-ins are unusual numbers, and text no search contains, so that no constant of
 # a statement is taken for one.
@@ -59,15 +61,15 @@ class Statement:
         self.sql, self.params = sql, params
 
     @classmethod
-    def trace(cls, traced: dict, build: Callable[[dict], QuerySet]) -> "Statement | None":
+    def trace(cls, traced: dict, build: Callable[[dict], SQL]) -> "Statement | None":
         """`build`'s statement with slots for the `traced` values, or None when the
         statement does not take them as parameters only."""
         counter = itertools.count()
         first, second = _stand_ins(traced, counter), _stand_ins(traced, counter)
         if first is None:
             return None
-        sql, params = build(first).query.sql_with_params()
-        second_sql, second_params = build(second).query.sql_with_params()
+        sql, params = build(first)
+        second_sql, second_params = build(second)
         if sql != second_sql or len(params) != len(second_params):
             return None
         template = []
@@ -94,13 +96,14 @@ class StatementCache:
         self._lock = threading.Lock()
 
     def sql_with_params(
-        self, shape: Hashable | None, traced: dict, build: Callable[[dict], QuerySet]
-    ) -> tuple[str, list]:
-        """The SQL and parameters of `build(traced)`, a queryset whose SQL text
-        `shape` decides (None: something else does, compile it every time)."""
+        self, shape: Hashable | None, traced: dict, build: Callable[[dict], SQL]
+    ) -> SQL:
+        """What `build(traced)` gives, a statement and its parameters, where `shape`
+        decides the statement's text (None: something else does, so `build` runs
+        every time)."""
         key = _key(shape, traced)
         if key is None:
-            return build(traced).query.sql_with_params()
+            return build(traced)
         with self._lock:
             known = key in self._statements
             statement = self._statements.get(key)
@@ -113,7 +116,7 @@ class StatementCache:
                 while len(self._statements) > self.size:
                     self._statements.popitem(last=False)
         if statement is None:
-            return build(traced).query.sql_with_params()
+            return build(traced)
         return statement.sql, statement.params_for(traced)
 
     def clear(self) -> None:

@@ -12,7 +12,9 @@ from this process through psycopg2 (the text or rows fetched, no Python around t
   statement producing the same FeatureCollection text, and against a per-object
   serializer (GeoFeatureModelSerializer) over the same rows on the same server;
 - search, GET /api/v1/assets/?q=...&near=...&radius_m=2000&category=..., for several
-  queries, against the count and the first page of 50 (with categories and sessions).
+  queries, against the count and the first page of 50 (with categories and sessions);
+- pages of the whole directory, GET /api/v1/assets/?page=1 and ?page=1000 (no
+  filters, by name), against the statement giving the same page and count.
 
 Each endpoint and its raw SQL take turns, run after run, so a busy machine slows both
 alike. Prints the median, the 95th percentile and the ratios; --explain adds EXPLAIN
@@ -320,12 +322,62 @@ def bench_search(port: int, runs: int, explain: bool) -> None:
     )
 
 
+# A page of the whole directory in name order, as a client copying it would ask for
+# it: the page's ids, the count and each row's place first, then JSON for those rows.
+LIST_PAGE_SQL = (
+    "SELECT "
+    + LISTING_SQL
+    % {
+        "page_url_prefix": "%(page_url_prefix)s",
+        "stale_before": "%(stale_before)s",
+        "internal_notes": "",
+        "distance": "NULL",
+        "timestamp": '\'YYYY-MM-DD"T"HH24:MI:SS"Z"\'',
+    }
+    + """, page.total
+FROM (SELECT id, count(*) OVER () AS total,
+             row_number() OVER (ORDER BY name, id) AS position
+      FROM assetmap_asset WHERE status = 'published'
+      ORDER BY name, id LIMIT 50 OFFSET %(offset)s) page
+JOIN assetmap_asset ON assetmap_asset.id = page.id
+ORDER BY page.position
+"""
+)
+
+
+def bench_pages(port: int, runs: int) -> None:
+    print("\nPages of the whole directory: no filters, by name, 50 a page, anonymous")
+    stale_before = timezone.localdate() - dt.timedelta(days=settings.ASSET_STALE_AFTER_DAYS)
+    for page in (1, 1000):
+        path = f"/api/v1/assets/?page={page}"
+        params = {
+            "page_url_prefix": f"http://127.0.0.1:{port}/assets/",
+            "stale_before": stale_before,
+            "offset": (page - 1) * 50,
+        }
+
+        def raw(params=params) -> list:
+            with connection.cursor() as cursor:
+                cursor.execute(LIST_PAGE_SQL, params)
+                return cursor.fetchall()
+
+        answer, rows = json.loads(get(port, path)), raw()
+        same = answer["count"] == rows[0][1] and answer["results"] == [
+            json.loads(listing) for listing, _total in rows
+        ]
+        print(f"page {page}: {answer['count']:,} found{'' if same else ' -- RAW SQL DIFFERS'}")
+        endpoint, bare = _interleaved([lambda path=path: get(port, path), raw], runs)
+        endpoint_median, _ = _row("endpoint (HTTP)", endpoint)
+        raw_median, _ = _row("raw SQL (the same page and count)", bare)
+        print(f"  {'ratio (median)':<46} {endpoint_median / raw_median:6.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--explain", action="store_true", help="Print EXPLAIN ANALYZE too.")
     parser.add_argument("--port", type=int, default=18765)
-    parser.add_argument("--only", choices=["map", "search"], help="Run one of the two.")
+    parser.add_argument("--only", choices=["map", "search", "pages"], help="Run one of them.")
     args = parser.parse_args()
     if "bench" not in connection.settings_dict["NAME"]:
         sys.exit("Use a database of its own for the benchmark (its name must contain 'bench').")
@@ -341,6 +393,8 @@ def main() -> None:
             bench_map(args.port, args.runs, args.explain)
         if args.only in (None, "search"):
             bench_search(args.port, args.runs, args.explain)
+        if args.only in (None, "pages"):
+            bench_pages(args.port, max(5, args.runs // 3))
 
 
 if __name__ == "__main__":
