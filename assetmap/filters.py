@@ -357,7 +357,8 @@ class AssetFilter(filters.FilterSet):
 
     # The parameters that reach the SQL only as parameters, never changing its text:
     # a search's statement, compiled once, serves other values of these
-    # (assetmap.statements). Nothing may choose SQL by their values.
+    # (assetmap.statements). Nothing may choose SQL by their values: tracing compares
+    # two stand-ins, which cannot show an `if` on, say, the length of q.
     TRACED = ("q", "near", "radius_m", "category")
 
     def traced_values(self) -> dict:

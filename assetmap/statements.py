@@ -126,11 +126,17 @@ class StatementCache:
 
 def _key(shape, traced: dict) -> Hashable | None:
     """The shape, with what the stand-ins keep of the traced values: their names,
-    types and the lengths of lists (each element has its own parameter)."""
+    types, the lengths of lists (each element has its own parameter) and the spatial
+    reference of geometries (another one adds a transformation to the SQL)."""
     if shape is None:
         return None
     kept = tuple(
-        (name, type(value), len(value) if isinstance(value, list) else None)
+        (
+            name,
+            type(value),
+            len(value) if isinstance(value, list) else None,
+            getattr(value, "srid", None),
+        )
         for name, value in traced.items()
     )
     key = (shape, kept)

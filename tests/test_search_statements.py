@@ -4,6 +4,7 @@ the query it would have got had the search been compiled afresh, and a value tha
 cannot be filled in must never be frozen into a statement."""
 
 import datetime as dt
+from operator import itemgetter
 from unittest import mock
 
 import pytest
@@ -49,14 +50,13 @@ def neighbourhood():
     return {"health": health, "walking": walking}
 
 
-def search_sql(client: APIClient, params: dict) -> list[str]:
-    """The statements a search ran, as the database got them (parameters in place)."""
+def search_sql(client: APIClient, params: dict) -> str:
+    """The search's statement, as the database got it (parameters in place)."""
     with CaptureQueriesContext(connection) as queries:
         response = client.get(ASSETS, params)
-    assert response.status_code in (200, 404), response.content
-    return [
-        query["sql"] for query in queries.captured_queries if "json_build_object" in query["sql"]
-    ]
+    assert response.status_code == 200, response.content
+    (statement,) = [sql for sql in map(itemgetter("sql"), queries) if "json_build_object" in sql]
+    return statement
 
 
 # Pairs of searches of the same shape: the second runs the statement the first compiled.
@@ -93,8 +93,8 @@ SAME_SHAPE = [
         },
     ),
     (
-        {"bbox": "-0.1,51.5,0.0,51.55", "ordering": "-verified", "page_size": 1, "page": 2},
-        {"bbox": "-0.1,51.5,0.0,51.55", "ordering": "-verified", "page_size": 1, "page": 2},
+        {"bbox": "-0.1,51.5,0.0,51.55", "ordering": "-verified", "page_size": 1, "page": 1},
+        {"bbox": "-0.1,51.5,0.0,51.55", "ordering": "-verified", "page_size": 1, "page": 3},
     ),
     (
         {"open_at": "2026-11-27T19:00", "network": "bromley-by-bow", "q": "walk"},
@@ -114,6 +114,7 @@ def test_a_search_runs_the_query_it_would_have_compiled_afresh(
         first, second = ({**params, "status": "published,draft"} for params in (first, second))
     SEARCH_STATEMENTS.clear()
     search_sql(client, first)
+    assert list(SEARCH_STATEMENTS._statements.values()) != [None]
 
     from_the_cache = search_sql(client, second)
     SEARCH_STATEMENTS.clear()
@@ -137,6 +138,75 @@ def test_searches_of_one_shape_share_a_statement_and_find_their_own_listings(nei
     # two shapes (a parameter for each category), and the third search reused one.
     assert len(SEARCH_STATEMENTS._statements) == 2
     assert None not in SEARCH_STATEMENTS._statements.values()
+
+
+def test_one_search_for_different_readers_and_sites_gives_each_their_own(
+    neighbourhood, link_worker, settings
+):
+    settings.ALLOWED_HOSTS = ["testserver", "map.example.org"]
+    Asset.objects.update(internal_notes="Ask for Rahima.")
+    resident, worker = APIClient(), APIClient()
+    worker.force_login(link_worker)
+    search = {"q": "walk", "near": BROMLEY_BY_BOW}
+    SEARCH_STATEMENTS.clear()
+
+    (for_worker,) = worker.get(ASSETS, search).json()["results"]
+    (for_resident,) = resident.get(ASSETS, search).json()["results"]
+    (elsewhere,) = resident.get(ASSETS, search, HTTP_HOST="map.example.org").json()["results"]
+
+    assert for_worker["internal_notes"] == "Ask for Rahima."
+    assert "internal_notes" not in for_resident
+    assert for_resident["page_url"].startswith("http://testserver/")
+    assert elsewhere["page_url"].startswith("http://map.example.org/")
+
+
+def test_a_search_reused_the_next_day_reads_that_days_sessions():
+    ends = AssetFactory(name="Ends on the 24th")
+    RecurringSessionFactory(asset=ends, weekday=Weekday.TUESDAY, valid_to=dt.date(2026, 11, 24))
+    client = APIClient()
+
+    def on(day: dt.date) -> list[str]:
+        moment = dt.datetime.combine(day, dt.time(9), tzinfo=LONDON)
+        with mock.patch.object(timezone, "now", return_value=moment):
+            response = client.get(ASSETS, {"open_at": "tuesday", "q": "walk"})
+        return [row["name"] for row in response.json()["results"]]
+
+    assert on(dt.date(2026, 11, 24)) == ["Ends on the 24th"]
+    assert on(dt.date(2026, 11, 25)) == []
+
+
+def test_every_page_of_a_search_shares_its_statement_and_keeps_the_order():
+    for _ in range(5):
+        AssetFactory(name="Same name", description="Knitting")
+    ids = sorted(Asset.objects.values_list("pk", flat=True))
+    client = APIClient()
+    SEARCH_STATEMENTS.clear()
+
+    pages = [
+        client.get(ASSETS, {"q": "knitting", "page_size": 2, "page": page}) for page in (1, 2, 3)
+    ]
+    last = client.get(ASSETS, {"q": "knitting", "page_size": 2, "page": "last"})
+    beyond = client.get(ASSETS, {"q": "knitting", "page_size": 2, "page": 4})
+
+    assert [row["id"] for page in pages for row in page.json()["results"]] == ids
+    assert [page.json()["count"] for page in pages] == [5, 5, 5]
+    assert [row["id"] for row in last.json()["results"]] == ids[4:]
+    assert beyond.status_code == 404
+    assert len(SEARCH_STATEMENTS._statements) == 1
+
+
+def test_a_point_in_another_spatial_reference_gets_its_own_statement():
+    statements = StatementCache()
+
+    def near(traced):
+        return Asset.objects.near(traced["near"], 500).values_list("pk").query.sql_with_params()
+
+    in_degrees = Point(-0.011, 51.524, srid=4326)
+    in_metres = Point(538000, 182500, srid=27700)
+    statements.sql_with_params(("near",), {"near": in_degrees}, near)
+    sql, params = statements.sql_with_params(("near",), {"near": in_metres}, near)
+
+    assert (sql, tuple(params)) == near({"near": in_metres})
 
 
 def test_open_now_reads_the_clock_at_every_search():
@@ -191,7 +261,7 @@ def test_a_value_the_query_transforms_is_compiled_each_time_not_frozen():
 
     assert run("yoga") == ["YOGA"]
     assert run("tea") == ["TEA"]
-    assert statements._statements == {(("by name",), (("q", str, None),)): None}
+    assert list(statements._statements.values()) == [None]
 
 
 def test_a_value_passed_on_is_filled_in_each_time():
