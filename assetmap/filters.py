@@ -163,11 +163,23 @@ class OpenAtFilter(filters.Filter):
     field_class = OpenAtField
 
 
+class CommaSeparatedField(BaseCSVField):
+    """Values separated by commas, empty ones left out: "a,,b," is a and b, and ","
+    is no value at all (like an empty parameter), not a search for ""."""
+
+    def clean(self, value):
+        if value is not None:
+            value = [item for item in value if item.strip()] or None
+        return super().clean(value)
+
+
 class ChoiceInFilter(filters.BaseInFilter, filters.ChoiceFilter):
     """Several choices, comma-separated: ?kind=association,institution."""
 
+    base_field_class = CommaSeparatedField
 
-class CategorySlugsField(BaseCSVField):
+
+class CategorySlugsField(CommaSeparatedField):
     """Category slugs, cleaned into the ids of those categories and their
     sub-categories; a slug that names no category is an error."""
 

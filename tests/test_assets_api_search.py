@@ -314,6 +314,20 @@ def test_kind_network_and_free():
     assert names(client_for().get(ASSETS, {"free": "false"})) == ["Paid class"]
 
 
+def test_empty_items_in_a_comma_separated_list_are_left_out():
+    AssetFactory(name="Group", kind=AssetKind.ASSOCIATION, categories=[CategoryFactory()])
+    AssetFactory(name="Library", kind=AssetKind.INSTITUTION)
+
+    assert names(client_for().get(ASSETS, {"kind": "institution,"})) == ["Library"]
+    assert names(client_for().get(ASSETS, {"kind": ",,institution"})) == ["Library"]
+    # Nothing but commas is no filter at all, like an empty parameter.
+    assert names(client_for().get(ASSETS, {"kind": ","})) == ["Group", "Library"]
+    assert names(client_for().get(ASSETS, {"category": ",", "language": ","})) == [
+        "Group",
+        "Library",
+    ]
+
+
 def test_accessibility_needs_every_feature_and_language_any():
     AssetFactory(
         name="Step-free with loop",
