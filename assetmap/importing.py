@@ -1170,16 +1170,16 @@ def _networks_of(assets: list[Asset]) -> dict[int, int | None]:
         return dict(cursor.fetchall())
 
 
-def _unique_slugs(names: list[str]) -> list[str]:
-    """A slug for each name that no listing has, as services.unique_slug makes them."""
-    taken = set(Asset.objects.values_list("slug", flat=True))
+def _unique_slugs(names: list[str], *, model=Asset, max_length=200, empty="item") -> list[str]:
+    """A slug for each name that no row of `model` has, as services.unique_slug makes
+    them, from one query for all the names."""
+    taken = set(model.objects.values_list("slug", flat=True))
     slugs = []
     for name in names:
-        base = slugify(name)[:200].strip("-") or "item"
+        base = slugify(name)[:max_length].strip("-") or empty
         slug, number = base, 2
         while slug in taken:
-            slug = f"{base}-{number}"
-            number += 1
+            slug, number = f"{base}-{number}", number + 1
         taken.add(slug)
         slugs.append(slug)
     return slugs
@@ -1199,7 +1199,12 @@ def import_commit(plan: ImportPlan, *, user=None, progress: Progress = no_progre
     user = user if user is not None and user.is_authenticated else None
     for organisation, slug in zip(
         plan.new_organisations.values(),
-        _organisation_slugs([o.name for o in plan.new_organisations.values()]),
+        _unique_slugs(
+            [o.name for o in plan.new_organisations.values()],
+            model=Organisation,
+            max_length=190,
+            empty="organisation",
+        ),
         strict=True,
     ):
         organisation.slug = slug
@@ -1333,19 +1338,6 @@ def _update_assets(assets: list[Asset]) -> None:
             f"UPDATE assetmap_asset a SET {assignments} FROM import_changes c"  # noqa: S608
             " WHERE a.id = c.id"
         )
-
-
-def _organisation_slugs(names: list[str]) -> list[str]:
-    taken = set(Organisation.objects.values_list("slug", flat=True))
-    slugs = []
-    for name in names:
-        base = slugify(name)[:190].strip("-") or "organisation"
-        slug, number = base, 2
-        while slug in taken:
-            slug, number = f"{base}-{number}", number + 1
-        taken.add(slug)
-        slugs.append(slug)
-    return slugs
 
 
 def _write_links(new: list[Row], updated: list[Row]) -> None:
