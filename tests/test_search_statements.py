@@ -292,3 +292,18 @@ def test_only_the_latest_shapes_are_kept():
         statements.sql_with_params((shape,), {"q": "Yoga"}, named)
 
     assert [key[0] for key in statements._statements] == [("a",), ("c",)]
+
+
+def test_words_with_quotes_and_sql_are_searched_for_not_run():
+    AssetFactory(name="O'Brien's Lunch Club", description="Soup; bread.")
+    AssetFactory(name="Knit and Natter", description="Needles.")
+    client = APIClient()
+    SEARCH_STATEMENTS.clear()
+    client.get(ASSETS, {"q": "knit"})  # the shape's statement, from stand-ins
+
+    found = client.get(ASSETS, {"q": "o'brien's lunch"})
+    injected = client.get(ASSETS, {"q": "lunch'); DROP TABLE assetmap_asset; --"})
+
+    assert [row["name"] for row in found.json()["results"]] == ["O'Brien's Lunch Club"]
+    assert injected.status_code == 200 and injected.json()["count"] == 0
+    assert Asset.objects.count() == 2
